@@ -1,0 +1,39 @@
+# Copyright (c) 2026, dux_trace developers
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+
+class DuxTraceSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		fefo_policy: DF.Literal["Off", "Warn", "Block"]
+		near_expiry_days: DF.Int
+		override_role: DF.Link | None
+		require_serial_scan_at_receipt: DF.Check
+		require_serial_scan_at_sale: DF.Check
+	# end: auto-generated types
+
+	pass
+
+
+def get_settings() -> "DuxTraceSettings":
+	"""The settings, cached for the request (a Single is read once per request by Frappe)."""
+	return frappe.get_cached_doc("Dux Trace Settings")
+
+
+def fefo_policy() -> str:
+	"""Off, Warn or Block."""
+	return get_settings().fefo_policy or "Warn"
+
+
+def can_override(user: str | None = None) -> bool:
+	role = get_settings().override_role
+	return bool(role) and role in frappe.get_roles(user)

@@ -1,0 +1,65 @@
+"""What an implementer sees right after `bench --site SITE install-app dux_trace`."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from dux_trace.install import after_install, delete_custom_fields
+from dux_trace.tests.utils import make_item, receive
+
+
+class TestInstall(FrappeTestCase):
+	def test_item_form_has_the_tracking_mode_field(self):
+		field = frappe.get_meta("Item").get_field("dux_tracking_mode")
+		self.assertIsNotNone(field)
+		self.assertEqual(field.fieldtype, "Select")
+		self.assertEqual(field.options.split("\n"), ["None", "Moving Average", "Serial", "Lot"])
+
+	def test_settings_have_sensible_defaults(self):
+		settings = frappe.get_single("Dux Trace Settings")
+		# defaults warn where ERPNext would allow: nothing is blocked until the implementer says so
+		self.assertEqual(settings.fefo_policy, "Warn")
+		self.assertEqual(settings.near_expiry_days, 30)
+		self.assertEqual(settings.override_role, "Stock Manager")
+		self.assertFalse(settings.require_serial_scan_at_receipt)
+		self.assertFalse(settings.require_serial_scan_at_sale)
+
+	def test_tracking_mode_labels_are_translated_to_french(self):
+		from frappe import _
+
+		frappe.local.lang = "fr"
+		try:
+			frappe.local.lang_full_dict = None
+			frappe.local.jenv = None
+			self.assertEqual(_("Tracking Mode"), "Mode de suivi")
+			self.assertEqual(_("Moving Average", context="Tracking Mode"), "Prix moyen pondéré (CMP)")
+		finally:
+			frappe.local.lang = "en"
+			frappe.local.lang_full_dict = None
+
+
+class TestUninstall(FrappeTestCase):
+	"""Uninstalling removes dux_trace's fields; ERPNext's own serial/batch settings stay, so the
+	items keep working as plain ERPNext batch or serial items."""
+
+	def test_items_stay_usable_without_the_app_fields(self):
+		lot_item = make_item("_DUX Uninstall Lot", "Lot", shelf_life_in_days=90)
+		serial_item = make_item("_DUX Uninstall Serial", "Serial")
+		try:
+			delete_custom_fields()
+			self.assertIsNone(frappe.get_meta("Item").get_field("dux_tracking_mode"))
+
+			lot_item = frappe.get_doc("Item", lot_item.name)
+			lot_item.description = "Saved without dux_trace"
+			lot_item.save()
+			self.assertEqual((lot_item.has_batch_no, lot_item.has_expiry_date), (1, 1))
+			self.assertEqual(frappe.db.get_value("Item", serial_item.name, "has_serial_no"), 1)
+
+			entry = receive(lot_item.name, 4)
+			self.assertEqual(entry.docstatus, 1)
+			batch = frappe.get_value("Batch", {"item": lot_item.name}, ["name", "expiry_date"], as_dict=True)
+			self.assertTrue(batch and batch.expiry_date)
+		finally:
+			after_install()
+			frappe.db.commit()
+		self.assertIsNotNone(frappe.get_meta("Item").get_field("dux_tracking_mode"))
+		self.assertEqual(frappe.db.get_value("Item", lot_item.name, "dux_tracking_mode"), "Lot")

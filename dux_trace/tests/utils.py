@@ -1,0 +1,131 @@
+"""Idempotent factories for dux_trace's integration tests.
+
+Base data (company, fiscal year, warehouses, customer, supplier) is created once per site by
+`before_tests` and committed; each test then creates its own items and documents inside the
+transaction that FrappeTestCase rolls back.
+"""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+COMPANY = "Dux Test Maroc"
+ABBR = "DTM"
+CURRENCY = "MAD"
+STORES = f"Magasin - {ABBR}"
+DEPOT = f"Dépôt - {ABBR}"
+CUSTOMER = "Épicerie Atlas"
+SUPPLIER = "Centrale Laitière Test"
+
+
+def before_tests():
+	"""Hook run by `bench run-tests --app dux_trace` before any test."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+	make_base_data()
+	frappe.db.commit()
+
+
+def make_base_data():
+	make_fiscal_year(getdate(nowdate()).year)
+	make_company()
+	for warehouse in (STORES, DEPOT):
+		make_warehouse(warehouse)
+	make_customer(CUSTOMER)
+	make_supplier(SUPPLIER)
+
+
+def make_fiscal_year(year: int):
+	name = str(year)
+	if frappe.db.exists("Fiscal Year", {"year_start_date": f"{year}-01-01"}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Fiscal Year",
+			"year": name if not frappe.db.exists("Fiscal Year", name) else f"{name}-dux",
+			"year_start_date": f"{year}-01-01",
+			"year_end_date": f"{year}-12-31",
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_company(name: str = COMPANY, abbr: str = ABBR) -> str:
+	if not frappe.db.exists("Company", name):
+		frappe.db.set_value("Currency", CURRENCY, "enabled", 1)
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": abbr,
+				"default_currency": CURRENCY,
+				"country": "Morocco",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_warehouse(warehouse_name: str, company: str = COMPANY) -> str:
+	if not frappe.db.exists("Warehouse", warehouse_name):
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": warehouse_name.rsplit(" - ", 1)[0],
+				"company": company,
+			}
+		).insert(ignore_permissions=True)
+	return warehouse_name
+
+
+def make_customer(name: str, customer_group: str = "Commercial") -> str:
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_group": customer_group
+				if frappe.db.exists("Customer Group", customer_group)
+				else "All Customer Groups",
+				"territory": "All Territories",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_supplier(name: str) -> str:
+	if not frappe.db.exists("Supplier", name):
+		frappe.get_doc(
+			{"doctype": "Supplier", "supplier_name": name, "supplier_group": "All Supplier Groups"}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_item(item_code: str, tracking_mode: str = "None", **properties) -> "frappe.Document":
+	"""An item in the given tracking mode, created once (later calls return it as it is)."""
+	if frappe.db.exists("Item", item_code):
+		return frappe.get_doc("Item", item_code)
+	item = frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": item_code,
+			"item_name": properties.pop("item_name", item_code),
+			"item_group": "Products" if frappe.db.exists("Item Group", "Products") else "All Item Groups",
+			"stock_uom": "Nos",
+			"is_stock_item": 1,
+			"dux_tracking_mode": tracking_mode,
+			**properties,
+		}
+	)
+	item.append("item_defaults", {"company": COMPANY, "default_warehouse": STORES})
+	return item.insert(ignore_permissions=True)
+
+
+def receive(
+	item_code: str, qty: float, *, rate: float = 10, warehouse: str = STORES, **row
+) -> "frappe.Document":
+	"""Submit a Material Receipt of `qty` units; `row` may carry batch_no / serial_no / expiry."""
+	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+	return make_stock_entry(
+		item_code=item_code, qty=qty, to_warehouse=warehouse, rate=rate, company=COMPANY, **row
+	)

@@ -2,8 +2,12 @@
 
 `prepare` (app installed) makes a Lot item and a Serial item with stock and commits them;
 `verify` (app uninstalled) proves that ERPNext still uses them as plain batch / serial items.
-Both are called with `bench --site SITE execute`, which commits and exits non-zero on error.
+Both run as plain Python in the bench env, from `sites/`, since `bench execute` refuses the modules
+of an app the site no longer has: `../env/bin/python -m dux_trace.tests.uninstall_check verify SITE`.
+Any failure raises, so the command exits non-zero.
 """
+
+import sys
 
 import frappe
 
@@ -43,3 +47,13 @@ def verify():
 		assert issue.docstatus == 1
 	frappe.db.commit()
 	print("after uninstall: Lot and Serial items saved and issued from stock by ERPNext alone")
+
+
+if __name__ == "__main__":
+	action, site = sys.argv[1:3]
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	try:
+		{"prepare": prepare, "verify": verify}[action]()
+	finally:
+		frappe.destroy()

@@ -13,6 +13,8 @@ required_apps = ["frappe/erpnext"]  # org/repo form: no GitHub lookup at install
 # ------------
 after_install = "dux_trace.install.after_install"
 before_uninstall = "dux_trace.install.before_uninstall"
+# custom fields are declared in dux_trace/constants/custom_fields.py and re-applied on every migrate
+after_migrate = "dux_trace.install.make_custom_fields"
 
 # Testing
 # -------
@@ -20,10 +22,32 @@ before_tests = "dux_trace.tests.utils.before_tests"
 
 # Document Events
 # ---------------
+_OUTGOING_STOCK = {
+	"before_validate": "dux_trace.overrides.outgoing_stock.before_validate",
+	"validate": "dux_trace.overrides.outgoing_stock.validate",
+	"before_submit": "dux_trace.overrides.outgoing_stock.before_submit",
+}
+
+_INCOMING_STOCK = {
+	"before_validate": "dux_trace.overrides.incoming_stock.before_validate",
+	"before_submit": "dux_trace.overrides.incoming_stock.before_submit",
+}
+
 doc_events = {
 	"Item": {
 		"before_validate": "dux_trace.overrides.item.before_validate",
 	},
+	"Delivery Note": _OUTGOING_STOCK,
+	"Sales Invoice": _OUTGOING_STOCK,
+	"POS Invoice": _OUTGOING_STOCK,
+	"Stock Entry": {
+		**_OUTGOING_STOCK,
+		"before_validate": [_OUTGOING_STOCK["before_validate"], _INCOMING_STOCK["before_validate"]],
+		"before_submit": [_OUTGOING_STOCK["before_submit"], _INCOMING_STOCK["before_submit"]],
+	},
+	"Purchase Receipt": _INCOMING_STOCK,
+	"Purchase Invoice": _INCOMING_STOCK,
+	"Pick List": _OUTGOING_STOCK,
 }
 
 export_python_type_annotations = True

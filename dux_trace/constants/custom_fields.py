@@ -1,11 +1,55 @@
 """Custom Fields dux_trace adds to ERPNext doctypes.
 
-Applied by `dux_trace.install.make_custom_fields` at install and re-applied by the `execute:`
-line of patches.txt on every migrate, so editing this file and running `bench migrate` is all it
-takes to change them.
+Applied by `dux_trace.install.make_custom_fields` at install and again after every migrate (the
+`after_migrate` hook), so editing this file and running `bench migrate` is all it takes.
 """
 
 TRACKING_MODE_FIELD = "dux_tracking_mode"
+
+FEFO_OVERRIDE_REASON = {
+	"fieldname": "dux_fefo_override_reason",
+	"label": "FEFO Override Reason",
+	"fieldtype": "Small Text",
+	"no_copy": 1,
+	"depends_on": "eval:doc.docstatus == 0 || doc.dux_fefo_override_reason",
+	"description": "Needed only when a later-expiring lot must leave before an earlier one and the FEFO "
+	"policy blocks it; recorded in FEFO Override.",
+}
+
+
+def receipt_lot_fields(after: str) -> list[dict]:
+	"""Supplier lot number and dates typed (or scanned) on a receipt row; dux_trace turns them into
+	an ERPNext Batch and fills batch_no."""
+	depends_on = "eval:doc.t_warehouse || doc.warehouse"
+	return [
+		{
+			"fieldname": "dux_lot_no",
+			"label": "Lot Number",
+			"fieldtype": "Data",
+			"insert_after": after,
+			"depends_on": depends_on,
+			"no_copy": 1,
+			"description": "Supplier lot; becomes the Batch of this row.",
+		},
+		{
+			"fieldname": "dux_expiry_date",
+			"label": "Lot Expiry Date",
+			"fieldtype": "Date",
+			"insert_after": "dux_lot_no",
+			"depends_on": depends_on,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "dux_manufacturing_date",
+			"label": "Lot Manufacturing Date",
+			"fieldtype": "Date",
+			"insert_after": "dux_expiry_date",
+			"depends_on": depends_on,
+			"no_copy": 1,
+			"description": "With the item's shelf life, gives the expiry date when it is not known.",
+		},
+	]
+
 
 CUSTOM_FIELDS = {
 	"Item": [
@@ -23,4 +67,41 @@ CUSTOM_FIELDS = {
 			"ERPNext's serial numbers or batches (with expiry); Moving Average sets the valuation method.",
 		},
 	],
+	"Purchase Receipt Item": receipt_lot_fields("batch_no"),
+	"Purchase Invoice Item": receipt_lot_fields("batch_no"),
+	"Stock Entry Detail": receipt_lot_fields("batch_no"),
+	"Customer": [
+		{
+			"fieldname": "dux_traceability_section",
+			"label": "Traceability",
+			"fieldtype": "Section Break",
+			"insert_after": "default_sales_partner",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "dux_min_shelf_life_days",
+			"label": "Minimum Remaining Shelf Life (Days)",
+			"fieldtype": "Int",
+			"non_negative": 1,
+			"insert_after": "dux_traceability_section",
+			"description": "Lots with fewer days left before expiry are never delivered to this customer.",
+		},
+		{
+			"fieldname": "dux_min_shelf_life_percent",
+			"label": "Minimum Remaining Shelf Life (%)",
+			"fieldtype": "Percent",
+			"insert_after": "dux_min_shelf_life_days",
+			"description": "Share of the lot's total shelf life (manufacturing to expiry) that must remain.",
+		},
+	],
+	**{
+		doctype: [{**FEFO_OVERRIDE_REASON, "insert_after": after}]
+		for doctype, after in (
+			("Delivery Note", "items"),
+			("Sales Invoice", "items"),
+			("POS Invoice", "items"),
+			("Stock Entry", "items"),
+			("Pick List", "locations"),
+		)
+	},
 }

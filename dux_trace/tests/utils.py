@@ -129,3 +129,70 @@ def receive(
 	return make_stock_entry(
 		item_code=item_code, qty=qty, to_warehouse=warehouse, rate=rate, company=COMPANY, **row
 	)
+
+
+def make_lot(item_code: str, batch_id: str, expiry_date, manufacturing_date=None) -> str:
+	"""An ERPNext Batch with the given lot number and expiry (created once)."""
+	if not frappe.db.exists("Batch", batch_id):
+		frappe.get_doc(
+			{
+				"doctype": "Batch",
+				"batch_id": batch_id,
+				"item": item_code,
+				"expiry_date": expiry_date,
+				"manufacturing_date": manufacturing_date,
+			}
+		).insert(ignore_permissions=True)
+	return batch_id
+
+
+def make_user(email: str, roles: list[str]) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.insert(ignore_permissions=True)
+		user.add_roles(*roles)
+	return email
+
+
+def make_outgoing(
+	doctype: str, item_code: str, qty: float, *, batch_no: str | None = None, submit=False, **fields
+):
+	"""A draft Delivery Note, Sales Invoice (update stock) or Stock Entry (Material Issue) of one
+	row from the Stores warehouse of the test company."""
+	# a lot chosen by hand goes through the batch_no field, as in the desk form
+	row = {
+		"item_code": item_code,
+		"qty": qty,
+		"batch_no": batch_no,
+		"use_serial_batch_fields": 1 if batch_no else 0,
+	}
+	if doctype == "Stock Entry":
+		doc = frappe.get_doc(
+			{
+				"doctype": doctype,
+				"stock_entry_type": "Material Issue",
+				"company": COMPANY,
+				"items": [{**row, "s_warehouse": STORES, "uom": "Nos", "conversion_factor": 1}],
+				**fields,
+			}
+		)
+	else:
+		doc = frappe.get_doc(
+			{
+				"doctype": doctype,
+				"company": COMPANY,
+				"customer": fields.pop("customer", CUSTOMER),
+				"currency": CURRENCY,
+				"selling_price_list": "Standard Selling",
+				"items": [{**row, "rate": 25, "warehouse": STORES}],
+				**({"update_stock": 1} if doctype == "Sales Invoice" else {}),
+				**fields,
+			}
+		)
+		doc.set_missing_values()
+	doc.insert()
+	if submit:
+		doc.submit()
+	return doc

@@ -1,0 +1,113 @@
+# Copyright (c) 2026, dux_trace developers
+# For license information, please see license.txt
+"""Lots in stock that expire within the horizon (Dux Trace Settings), or already expired."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, cint, date_diff, flt, getdate, nowdate
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	return get_columns(), get_data(filters)
+
+
+def get_columns():
+	return [
+		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 160},
+		{"label": _("Item Name"), "fieldname": "item_name", "fieldtype": "Data", "width": 180},
+		{
+			"label": _("Item Group"),
+			"fieldname": "item_group",
+			"fieldtype": "Link",
+			"options": "Item Group",
+			"width": 120,
+		},
+		{"label": _("Lot"), "fieldname": "batch_no", "fieldtype": "Link", "options": "Batch", "width": 140},
+		{
+			"label": _("Warehouse"),
+			"fieldname": "warehouse",
+			"fieldtype": "Link",
+			"options": "Warehouse",
+			"width": 150,
+		},
+		{"label": _("Quantity"), "fieldname": "qty", "fieldtype": "Float", "width": 100},
+		{"label": _("Expiry Date"), "fieldname": "expiry_date", "fieldtype": "Date", "width": 110},
+		{"label": _("Days Left"), "fieldname": "days_left", "fieldtype": "Int", "width": 90},
+		{"label": _("Valuation Rate"), "fieldname": "valuation_rate", "fieldtype": "Currency", "width": 110},
+		{"label": _("Value"), "fieldname": "value", "fieldtype": "Currency", "width": 120},
+	]
+
+
+def get_data(filters) -> list[dict]:
+	today = getdate(nowdate())
+	horizon = (
+		cint(filters.horizon)
+		if filters.get("horizon") not in (None, "")
+		else cint(frappe.db.get_single_value("Dux Trace Settings", "near_expiry_days"))
+	)
+
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	batch = frappe.qb.DocType("Batch")
+	item = frappe.qb.DocType("Item")
+	bin_ = frappe.qb.DocType("Bin")
+
+	query = (
+		frappe.qb.from_(sle)
+		.inner_join(entry)
+		.on(entry.parent == sle.serial_and_batch_bundle)
+		.inner_join(batch)
+		.on(batch.name == entry.batch_no)
+		.inner_join(item)
+		.on(item.name == sle.item_code)
+		.left_join(bin_)
+		.on((bin_.item_code == sle.item_code) & (bin_.warehouse == entry.warehouse))
+		.select(
+			sle.item_code,
+			item.item_name,
+			item.item_group,
+			entry.batch_no,
+			entry.warehouse,
+			Sum(entry.qty).as_("qty"),
+			batch.expiry_date,
+			bin_.valuation_rate,
+		)
+		.where(sle.is_cancelled == 0)
+		.where(batch.expiry_date.isnotnull())
+		.where(batch.expiry_date <= add_days(today, horizon))
+		.groupby(entry.batch_no, entry.warehouse)
+		.having(Sum(entry.qty) > 0)
+		.orderby(batch.expiry_date)
+	)
+	if not cint(filters.get("include_expired")):
+		query = query.where(batch.expiry_date >= today)
+	if filters.get("company"):
+		query = query.where(sle.company == filters.company)
+	if filters.get("warehouse"):
+		query = query.where(entry.warehouse == filters.warehouse)
+	if filters.get("item_code"):
+		query = query.where(sle.item_code == filters.item_code)
+	if filters.get("item_group"):
+		lft, rgt = frappe.db.get_value("Item Group", filters.item_group, ["lft", "rgt"])
+		group = frappe.qb.DocType("Item Group")
+		query = query.where(
+			item.item_group.isin(
+				frappe.qb.from_(group).select(group.name).where((group.lft >= lft) & (group.rgt <= rgt))
+			)
+		)
+
+	rows = query.run(as_dict=True)
+	for row in rows:
+		row.days_left = date_diff(row.expiry_date, today)
+		row.valuation_rate = flt(row.valuation_rate)
+		row.value = flt(row.qty) * row.valuation_rate
+	return rows
+
+
+@frappe.whitelist()
+def near_expiry_count() -> dict:
+	"""Number card: lots in stock expiring within the horizon."""
+	frappe.has_permission("Batch", "read", throw=True)
+	return {"value": len(get_data(frappe._dict())), "fieldtype": "Int"}

@@ -1,0 +1,246 @@
+"""FEFO on every outgoing document: Delivery Note, Sales Invoice (update stock), POS Invoice,
+Stock Entry (rows with a source warehouse) and Pick List.
+
+- on save, rows of a lot item with expiry and no lot get lots earliest-expiry-first;
+- on submit, the lots chosen are checked: an expired lot, or one below the customer's minimum
+  shelf life, never leaves; a later lot chosen while an earlier usable one is in stock is let
+  through, warned or blocked by the Dux Trace Settings policy; a user with the override role
+  passes a block by giving a reason. Warnings and overrides are recorded in FEFO Override.
+"""
+
+from collections import defaultdict
+from dataclasses import replace
+
+import frappe
+from frappe import _
+from frappe.utils import flt, format_date, getdate, nowdate
+
+from dux_trace.core.fefo import ChoiceIssue, Policy, Verdict, allocate, check_choice, decide, near_expiry
+from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import (
+	can_override,
+	fefo_policy,
+	get_settings,
+)
+from dux_trace.stock.lots import (
+	Line,
+	batch_lines,
+	chosen_lots,
+	is_outgoing,
+	lots_in_warehouse,
+	make_outward_bundle,
+	shelf_life_rule,
+)
+
+REASON_FIELD = "dux_fefo_override_reason"
+# left to ERPNext, whose stock validation already explains them
+ERPNEXT_CHECKS = (Verdict.UNKNOWN_LOT, Verdict.INSUFFICIENT_QTY)
+
+
+class ExpiredLotError(frappe.ValidationError):
+	pass
+
+
+class FefoViolationError(frappe.ValidationError):
+	pass
+
+
+def before_validate(doc, method=None):
+	"""An expired, recalled or too-short lot is refused as soon as it is put on the document
+	(ERPNext's own expired-batch check would otherwise speak first, without the expiry date)."""
+	if doc.docstatus != 0 or not is_outgoing(doc):
+		return
+	if lines := batch_lines(doc):
+		enforce_fefo(doc, lines, hard_only=True)
+
+
+def validate(doc, method=None):
+	if doc.docstatus != 0 or not is_outgoing(doc):
+		return
+	if lines := batch_lines(doc):
+		fill_lots_fefo(doc, lines)
+		flag_near_expiry(doc, lines)
+
+
+def before_submit(doc, method=None):
+	if not is_outgoing(doc):
+		return
+	if lines := batch_lines(doc):
+		enforce_fefo(doc, lines)
+
+
+def posting_date(doc):
+	return getdate(doc.get("posting_date") or nowdate())
+
+
+def fill_lots_fefo(doc, lines: list[Line]):
+	"""Give rows without a lot the earliest-expiring usable lots of their warehouse."""
+	rule = shelf_life_rule(doc)
+	taken: dict[tuple[str, str, str], float] = defaultdict(float)
+	for line in lines:
+		for batch_no, qty in chosen_lots(line):
+			taken[(line.item_code, line.warehouse, batch_no)] += qty
+
+	for line in lines:
+		row = line.row
+		if (
+			not line.has_expiry_date
+			or row.get("batch_no")
+			or row.get("serial_and_batch_bundle")
+			or line.qty <= 0
+		):
+			continue
+		lots = [
+			replace(lot, qty=lot.qty - taken[(line.item_code, line.warehouse, lot.batch_no)])
+			for lot in lots_in_warehouse(line.item_code, line.warehouse, doc)
+		]
+		result = allocate(lots, line.qty, posting_date(doc), rule)
+		if result.shortfall > 0 or not result.allocations:
+			continue  # not enough usable stock: ERPNext's own stock check will say so on submit
+		for allocation in result.allocations:
+			taken[(line.item_code, line.warehouse, allocation.batch_no)] += allocation.qty
+		if len(result.allocations) == 1:
+			row.batch_no = result.allocations[0].batch_no
+			row.use_serial_batch_fields = 1
+		else:
+			row.serial_and_batch_bundle = make_outward_bundle(
+				doc, line, {a.batch_no: a.qty for a in result.allocations}
+			)
+			row.use_serial_batch_fields = 0
+
+
+def flag_near_expiry(doc, lines: list[Line]):
+	"""Tell the user which lots of the document's items expire within the horizon."""
+	horizon = get_settings().near_expiry_days
+	seen = set()
+	messages = []
+	for line in lines:
+		if (line.item_code, line.warehouse) in seen or not line.has_expiry_date:
+			continue
+		seen.add((line.item_code, line.warehouse))
+		for lot in near_expiry(
+			lots_in_warehouse(line.item_code, line.warehouse, doc), posting_date(doc), horizon
+		):
+			messages.append(
+				_("Lot {0} of {1} expires in {2} days ({3}): deliver it first.").format(
+					frappe.bold(lot.batch_no), line.item_code, lot.days_left, format_date(lot.expiry_date)
+				)
+			)
+	if messages:
+		frappe.msgprint(
+			"<br>".join(messages), title=_("Lots Near Expiry"), indicator="orange", alert=len(messages) == 1
+		)
+
+
+def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
+	rule = shelf_life_rule(doc)
+	on_date = posting_date(doc)
+	groups: dict[tuple[str, str], list[Line]] = defaultdict(list)
+	for line in lines:
+		groups[(line.item_code, line.warehouse)].append(line)
+
+	found: list[tuple[Line, ChoiceIssue]] = []
+	for (item_code, warehouse), group in groups.items():
+		chosen = [(batch_no, qty) for line in group for batch_no, qty in chosen_lots(line)]
+		if not chosen:
+			continue
+		lots = lots_in_warehouse(item_code, warehouse, doc)
+		for issue in check_choice(chosen, lots, on_date, rule):
+			if issue.verdict in ERPNEXT_CHECKS:
+				continue
+			line = next(line for line in group if issue.batch_no in {b for b, _q in chosen_lots(line)})
+			found.append((line, issue))
+	if not found:
+		return
+
+	policy = Policy(fefo_policy())
+	decision = decide([issue for _line, issue in found], policy, can_override())
+	hard = [(line, issue) for line, issue in found if issue.verdict.is_hard]
+	if hard:
+		frappe.throw(
+			"<br>".join(describe(doc, line, issue) for line, issue in hard),
+			exc=ExpiredLotError,
+			title=_("Lot Cannot Leave"),
+		)
+
+	soft = [(line, issue) for line, issue in found if not issue.verdict.is_hard]
+	if hard_only:
+		return
+	if decision.block:
+		frappe.throw(
+			"<br>".join(describe(doc, line, issue) for line, issue in soft)
+			+ "<br><br>"
+			+ _(
+				"The FEFO policy blocks this document. Choose the earlier lots, or ask a user with role {0}."
+			).format(frappe.bold(get_settings().override_role or _("(none)"))),
+			exc=FefoViolationError,
+			title=_("Earlier Lot Must Leave First"),
+		)
+	if decision.needs_reason:
+		reason = (doc.get(REASON_FIELD) or "").strip()
+		if not reason:
+			frappe.throw(
+				"<br>".join(describe(doc, line, issue) for line, issue in soft)
+				+ "<br><br>"
+				+ _("To go past the FEFO rule, fill in {0} and submit again.").format(
+					frappe.bold(_("FEFO Override Reason"))
+				),
+				exc=FefoViolationError,
+				title=_("Override Reason Required"),
+			)
+		record(doc, soft, "Overridden", reason)
+	elif soft and policy == Policy.WARN:
+		frappe.msgprint(
+			"<br>".join(describe(doc, line, issue) for line, issue in soft),
+			title=_("FEFO Warning"),
+			indicator="orange",
+		)
+		record(doc, soft, "Warned", doc.get(REASON_FIELD))
+
+
+def describe(doc, line: Line, issue: ChoiceIssue) -> str:
+	row = _("Row {0}").format(line.row.idx)
+	lot = frappe.bold(issue.batch_no)
+	if issue.verdict == Verdict.EXPIRED:
+		return _("{0}: lot {1} of {2} expired on {3}; an expired lot cannot leave the warehouse.").format(
+			row, lot, line.item_code, format_date(issue.expiry_date)
+		)
+	if issue.verdict == Verdict.BLOCKED:
+		return _("{0}: lot {1} of {2} is blocked ({3}) and cannot leave the warehouse.").format(
+			row, lot, line.item_code, issue.blocked_reason or _("disabled")
+		)
+	if issue.verdict == Verdict.BELOW_MIN_SHELF_LIFE:
+		return _(
+			"{0}: lot {1} of {2} expires on {3}, below the minimum remaining shelf life customer {4} accepts."
+		).format(row, lot, line.item_code, format_date(issue.expiry_date), frappe.bold(doc.get("customer")))
+	return _(
+		"{0}: lot {1} of {2} expires on {3} and must leave before lot {4} ({5} in stock in {6})."
+	).format(
+		row,
+		frappe.bold(issue.earlier_batch_no),
+		line.item_code,
+		format_date(issue.earlier_expiry),
+		lot,
+		flt(issue.earlier_qty),
+		line.warehouse,
+	)
+
+
+def record(doc, issues: list[tuple[Line, ChoiceIssue]], kind: str, reason: str | None):
+	for line, issue in issues:
+		frappe.get_doc(
+			{
+				"doctype": "FEFO Override",
+				"kind": kind,
+				"reference_doctype": doc.doctype,
+				"reference_name": doc.name,
+				"item_code": line.item_code,
+				"warehouse": line.warehouse,
+				"batch_no": issue.batch_no,
+				"skipped_batch_no": issue.earlier_batch_no,
+				"skipped_expiry_date": issue.earlier_expiry,
+				"skipped_qty": issue.earlier_qty,
+				"reason": reason,
+				"user": frappe.session.user,
+				"timestamp": frappe.utils.now_datetime(),
+			}
+		).insert(ignore_permissions=True)

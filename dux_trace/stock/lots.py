@@ -1,0 +1,167 @@
+"""Reading lots (ERPNext Batches) for the FEFO rules in `dux_trace.core.fefo`.
+
+Quantities come from ERPNext's own batch-wise balance (`get_auto_batch_nos`, the function its
+auto-pick uses: Serial and Batch Bundle ledger, minus POS and stock reservations); expiry and
+manufacturing dates from Batch. Nothing here decides anything: the core does.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import frappe
+from frappe.utils import cint, flt, getdate, nowtime
+
+from dux_trace.core.fefo import Lot, ShelfLifeRule
+
+#: outgoing doctype -> (child table, source warehouse field, stock quantity field)
+OUTGOING = {
+	"Delivery Note": ("items", "warehouse", "stock_qty"),
+	"Sales Invoice": ("items", "warehouse", "stock_qty"),
+	"POS Invoice": ("items", "warehouse", "stock_qty"),
+	"Stock Entry": ("items", "s_warehouse", "transfer_qty"),
+	"Pick List": ("locations", "warehouse", "stock_qty"),
+}
+
+
+@dataclass
+class Line:
+	"""One outgoing row of a batch item."""
+
+	row: object
+	item_code: str
+	warehouse: str
+	qty: float
+	has_expiry_date: bool
+
+
+def is_outgoing(doc) -> bool:
+	if doc.doctype not in OUTGOING or doc.get("is_return"):
+		return False
+	if doc.doctype == "Sales Invoice" and not cint(doc.get("update_stock")):
+		return False
+	return True
+
+
+def batch_lines(doc) -> list[Line]:
+	table, warehouse_field, qty_field = OUTGOING[doc.doctype]
+	rows = [row for row in doc.get(table) or [] if row.get("item_code") and row.get(warehouse_field)]
+	if not rows:
+		return []
+	items = {
+		item.name: item
+		for item in frappe.get_all(
+			"Item",
+			filters={"name": ("in", list({row.item_code for row in rows})), "has_batch_no": 1},
+			fields=["name", "has_expiry_date"],
+		)
+	}
+	return [
+		Line(
+			row=row,
+			item_code=row.item_code,
+			warehouse=row.get(warehouse_field),
+			qty=flt(row.get(qty_field)) or flt(row.get("qty")) * (flt(row.get("conversion_factor")) or 1),
+			has_expiry_date=bool(items[row.item_code].has_expiry_date),
+		)
+		for row in rows
+		if row.item_code in items
+	]
+
+
+def lots_in_warehouse(item_code: str, warehouse: str, doc) -> list[Lot]:
+	"""Every enabled lot of the item with stock in the warehouse at the document's posting time,
+	expired ones included (the core needs to see them to refuse them), the document itself left out."""
+	from erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle import get_auto_batch_nos
+
+	balances = get_auto_batch_nos(
+		frappe._dict(
+			item_code=item_code,
+			warehouse=warehouse,
+			posting_date=doc.get("posting_date"),
+			posting_time=doc.get("posting_time") or nowtime(),
+			for_stock_levels=True,
+			ignore_voucher_nos=[doc.name] if doc.name else None,
+		)
+	)
+	qty_by_batch: dict[str, float] = {}
+	for balance in balances:
+		qty_by_batch[balance.batch_no] = qty_by_batch.get(balance.batch_no, 0) + flt(balance.qty)
+
+	return [
+		Lot(
+			batch_no=batch.name,
+			qty=qty_by_batch[batch.name],
+			expiry_date=getdate(batch.expiry_date) if batch.expiry_date else None,
+			manufacturing_date=getdate(batch.manufacturing_date) if batch.manufacturing_date else None,
+		)
+		for batch in batch_details(qty_by_batch)
+		if qty_by_batch[batch.name] > 0
+	]
+
+
+def batch_details(batch_nos: Iterable[str]) -> list:
+	batch_nos = list(batch_nos)
+	if not batch_nos:
+		return []
+	return frappe.get_all(
+		"Batch",
+		filters={"name": ("in", batch_nos)},
+		fields=["name", "expiry_date", "manufacturing_date", "disabled"],
+	)
+
+
+def chosen_lots(line: Line) -> list[tuple[str, float]]:
+	"""The lots the row already carries: its bundle's entries, or its batch_no field."""
+	row = line.row
+	if row.get("serial_and_batch_bundle"):
+		entries = frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": row.serial_and_batch_bundle},
+			fields=["batch_no", "qty"],
+		)
+		return [(entry.batch_no, abs(flt(entry.qty))) for entry in entries if entry.batch_no]
+	if row.get("batch_no"):
+		return [(row.batch_no, line.qty)]
+	return []
+
+
+def shelf_life_rule(doc) -> ShelfLifeRule | None:
+	"""The minimum remaining shelf life the document's customer accepts, if any."""
+	customer = doc.get("customer")
+	if not customer or doc.doctype not in ("Delivery Note", "Sales Invoice", "POS Invoice", "Pick List"):
+		return None
+	values = frappe.db.get_value(
+		"Customer", customer, ["dux_min_shelf_life_days", "dux_min_shelf_life_percent"], as_dict=True
+	)
+	if not values or not (values.dux_min_shelf_life_days or values.dux_min_shelf_life_percent):
+		return None
+	return ShelfLifeRule(
+		min_days=cint(values.dux_min_shelf_life_days) or None,
+		min_percent=flt(values.dux_min_shelf_life_percent) or None,
+	)
+
+
+def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:
+	"""A draft Serial and Batch Bundle taking `batches` ({lot: qty}) out of the row's warehouse;
+	ERPNext submits it with the document."""
+	from erpnext.stock.serial_batch_bundle import SerialBatchCreation
+
+	bundle = SerialBatchCreation(
+		{
+			"item_code": line.item_code,
+			"warehouse": line.warehouse,
+			"posting_date": doc.get("posting_date"),
+			"posting_time": doc.get("posting_time"),
+			"voucher_type": doc.doctype,
+			# a document being inserted is not in the database yet: ERPNext links the bundle to it
+			# when it validates the document again (on save or submit)
+			"voucher_no": doc.name if frappe.db.exists(doc.doctype, doc.name) else None,
+			"voucher_detail_no": line.row.name,
+			"company": doc.company,
+			"type_of_transaction": "Outward",
+			"qty": line.qty,
+			"batches": frappe._dict(batches),
+			"do_not_submit": True,
+		}
+	).make_serial_and_batch_bundle()
+	return bundle.name

@@ -1,0 +1,203 @@
+"""FEFO on outgoing documents, as the storekeeper and the seller see it.
+
+Milk in the Stores warehouse: lot A expires in 10 days (5 boxes), lot B in 60 days (10 boxes),
+lot C expired five days ago (10 boxes, still physically there).
+"""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_days, formatdate, nowdate
+
+from dux_trace.overrides.outgoing_stock import ExpiredLotError, FefoViolationError
+from dux_trace.tests.utils import (
+	CUSTOMER,
+	make_customer,
+	make_item,
+	make_lot,
+	make_outgoing,
+	make_user,
+	receive,
+)
+
+SELLER = "vendeur.fefo@example.com"
+
+
+class MilkStock(FrappeTestCase):
+	"""Each test starts from the same three lots and rolls back what it did."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.item = make_item("_DUX Lait UHT 1L", "Lot", shelf_life_in_days=90).name
+		today = nowdate()
+		cls.lot_a = make_lot(cls.item, "_DUX-LAIT-A", add_days(today, 10), add_days(today, -80))
+		cls.lot_b = make_lot(cls.item, "_DUX-LAIT-B", add_days(today, 60), add_days(today, -30))
+		cls.lot_c = make_lot(cls.item, "_DUX-LAIT-C", add_days(today, -5), add_days(today, -95))
+		receive(cls.item, 10, batch_no=cls.lot_b)
+		receive(cls.item, 5, batch_no=cls.lot_a)
+		# lot C was received before it expired
+		receive(cls.item, 10, batch_no=cls.lot_c, posting_date=add_days(today, -20))
+		make_user(SELLER, ["Stock User", "Sales User", "Accounts User"])
+
+	def setUp(self):
+		frappe.db.savepoint("dux_fefo_test")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="dux_fefo_test")
+
+	def lots_of(self, doc) -> dict[str, float]:
+		row = doc.items[0]
+		if row.batch_no and not row.serial_and_batch_bundle:
+			return {row.batch_no: row.qty}
+		entries = frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": row.serial_and_batch_bundle},
+			fields=["batch_no", "qty"],
+		)
+		return {entry.batch_no: abs(entry.qty) for entry in entries}
+
+
+class FefoOnOutgoingDocument:
+	"""The same cases for every outgoing doctype (see the subclasses at the end)."""
+
+	doctype: str
+
+	def test_row_without_lot_takes_the_earliest_expiring_lots_and_skips_the_expired_one(self):
+		doctype = self.doctype
+		doc = make_outgoing(doctype, self.item, 8)
+		self.assertEqual(self.lots_of(doc), {self.lot_a: 5, self.lot_b: 3})
+		doc.submit()
+		left = frappe.get_all(
+			"Stock Ledger Entry",
+			filters={"voucher_no": doc.name, "is_cancelled": 0},
+			fields=["actual_qty"],
+		)
+		self.assertEqual(sum(sle.actual_qty for sle in left), -8)
+
+	def test_a_small_quantity_takes_the_first_lot_only(self):
+		doctype = self.doctype
+		doc = make_outgoing(doctype, self.item, 3)
+		self.assertEqual(doc.items[0].batch_no, self.lot_a)
+
+	def test_an_expired_lot_never_leaves_whatever_the_policy(self):
+		doctype = self.doctype
+		for policy in ("Off", "Warn", "Block"):
+			with change_settings("Dux Trace Settings", {"fefo_policy": policy}):
+				# refused as soon as the lot is put on the document, with its expiry date
+				with self.assertRaises(ExpiredLotError) as raised:
+					make_outgoing(doctype, self.item, 2, batch_no=self.lot_c)
+				self.assertIn(self.lot_c, str(raised.exception))
+				self.assertIn("expired on", str(raised.exception))
+				self.assertIn(formatdate(add_days(nowdate(), -5)), str(raised.exception))
+
+	def test_warn_policy_lets_a_later_lot_leave_and_records_the_warning(self):
+		doctype = self.doctype
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Warn"}):
+			frappe.clear_messages()
+			doc = make_outgoing(doctype, self.item, 2, batch_no=self.lot_b, submit=True)
+		self.assertEqual(doc.docstatus, 1)
+		self.assertTrue(any(self.lot_a in str(message) for message in frappe.get_message_log()))
+		record = frappe.get_all(
+			"FEFO Override",
+			filters={"reference_name": doc.name},
+			fields=["kind", "batch_no", "skipped_batch_no", "skipped_qty"],
+		)
+		self.assertEqual(len(record), 1)
+		self.assertEqual(
+			(record[0].kind, record[0].batch_no, record[0].skipped_batch_no, record[0].skipped_qty),
+			("Warned", self.lot_b, self.lot_a, 5),
+		)
+
+	def test_block_policy_refuses_a_later_lot(self):
+		doctype = self.doctype
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Block"}):
+			frappe.set_user(SELLER)
+			try:
+				doc = make_outgoing(doctype, self.item, 2, batch_no=self.lot_b)
+				with self.assertRaises(FefoViolationError) as raised:
+					doc.submit()
+			finally:
+				frappe.set_user("Administrator")
+		self.assertIn(self.lot_a, str(raised.exception))
+		self.assertFalse(frappe.db.exists("FEFO Override", {"reference_name": doc.name}))
+
+	def test_override_role_passes_a_block_with_a_reason_and_it_is_recorded(self):
+		doctype = self.doctype
+		with change_settings(
+			"Dux Trace Settings", {"fefo_policy": "Block", "override_role": "Stock Manager"}
+		):
+			doc = make_outgoing(doctype, self.item, 2, batch_no=self.lot_b)
+			with self.assertRaises(FefoViolationError) as raised:
+				doc.submit()
+			self.assertIn("FEFO Override Reason", str(raised.exception))
+
+			doc.reload()
+			doc.dux_fefo_override_reason = "Client exige le lot B (date longue)"
+			doc.save()
+			doc.submit()
+		self.assertEqual(doc.docstatus, 1)
+		record = frappe.get_all(
+			"FEFO Override",
+			filters={"reference_name": doc.name},
+			fields=["kind", "reason", "user", "skipped_batch_no"],
+		)
+		self.assertEqual(len(record), 1)
+		self.assertEqual(record[0].kind, "Overridden")
+		self.assertEqual(record[0].reason, "Client exige le lot B (date longue)")
+		self.assertEqual(record[0].user, "Administrator")
+		self.assertEqual(record[0].skipped_batch_no, self.lot_a)
+
+
+class TestFefoDeliveryNote(FefoOnOutgoingDocument, MilkStock):
+	doctype = "Delivery Note"
+
+
+class TestFefoSalesInvoice(FefoOnOutgoingDocument, MilkStock):
+	doctype = "Sales Invoice"
+
+
+class TestFefoStockEntry(FefoOnOutgoingDocument, MilkStock):
+	doctype = "Stock Entry"
+
+
+class TestFefoRules(MilkStock):
+	def test_off_policy_says_nothing(self):
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Off"}):
+			doc = make_outgoing("Delivery Note", self.item, 2, batch_no=self.lot_b, submit=True)
+		self.assertFalse(frappe.db.exists("FEFO Override", {"reference_name": doc.name}))
+
+	def test_taking_all_of_the_earlier_lot_then_the_later_one_is_fefo(self):
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Block"}):
+			doc = make_outgoing("Delivery Note", self.item, 5, batch_no=self.lot_a)
+			doc.append(
+				"items",
+				{**doc.items[0].as_dict(), "name": None, "idx": None, "batch_no": self.lot_b, "qty": 2},
+			)
+			doc.save()
+			doc.submit()
+		self.assertEqual(doc.docstatus, 1)
+
+	def test_customer_minimum_shelf_life_skips_and_refuses_short_lots(self):
+		chain = make_customer("Hyper Marché Test")
+		frappe.db.set_value("Customer", chain, "dux_min_shelf_life_days", 30)
+
+		doc = make_outgoing("Delivery Note", self.item, 4, customer=chain)
+		self.assertEqual(doc.items[0].batch_no, self.lot_b)  # lot A has 10 days left: skipped
+
+		with self.assertRaises(ExpiredLotError) as raised:
+			make_outgoing("Delivery Note", self.item, 2, customer=chain, batch_no=self.lot_a)
+		self.assertIn("minimum remaining shelf life", str(raised.exception))
+
+		# other customers still get lot A first
+		self.assertEqual(
+			make_outgoing("Delivery Note", self.item, 2, customer=CUSTOMER).items[0].batch_no, self.lot_a
+		)
+
+	def test_the_form_flags_lots_near_expiry(self):
+		frappe.clear_messages()
+		make_outgoing("Delivery Note", self.item, 1)
+		messages = " ".join(str(m) for m in frappe.get_message_log())
+		self.assertIn(self.lot_a, messages)
+		self.assertIn("expires in 10 days", messages)
+		self.assertNotIn(self.lot_b, messages)  # 60 days: beyond the 30-day horizon

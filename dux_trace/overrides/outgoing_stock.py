@@ -25,6 +25,7 @@ from dux_trace.stock.lots import (
 	Line,
 	batch_lines,
 	chosen_lots,
+	erpnext_default_lot,
 	is_outgoing,
 	lots_in_warehouse,
 	make_outward_bundle,
@@ -73,7 +74,8 @@ def posting_date(doc):
 
 
 def fill_lots_fefo(doc, lines: list[Line]):
-	"""Give rows without a lot the earliest-expiring usable lots of their warehouse."""
+	"""Give rows without a lot (or with the lot ERPNext picked by default) the earliest-expiring
+	usable lots of their warehouse."""
 	rule = shelf_life_rule(doc)
 	taken: dict[tuple[str, str, str], float] = defaultdict(float)
 	for line in lines:
@@ -82,13 +84,13 @@ def fill_lots_fefo(doc, lines: list[Line]):
 
 	for line in lines:
 		row = line.row
-		if (
-			not line.has_expiry_date
-			or row.get("batch_no")
-			or row.get("serial_and_batch_bundle")
-			or line.qty <= 0
-		):
+		if not line.has_expiry_date or row.get("serial_and_batch_bundle") or line.qty <= 0:
 			continue
+		if row.get("batch_no"):
+			if not is_erpnext_default(doc, line):
+				continue  # the user's own choice: checked on submit
+			taken[(line.item_code, line.warehouse, row.batch_no)] -= line.qty
+			row.batch_no = None
 		lots = [
 			replace(lot, qty=lot.qty - taken[(line.item_code, line.warehouse, lot.batch_no)])
 			for lot in lots_in_warehouse(line.item_code, line.warehouse, doc)
@@ -106,6 +108,14 @@ def fill_lots_fefo(doc, lines: list[Line]):
 				doc, line, {a.batch_no: a.qty for a in result.allocations}
 			)
 			row.use_serial_batch_fields = 0
+
+
+def is_erpnext_default(doc, line: Line) -> bool:
+	"""A lot on a row not saved yet that is exactly what ERPNext's item details picked (FIFO by
+	default) is ERPNext's default, not the user's choice: FEFO replaces it."""
+	if not line.row.is_new() and not doc.is_new():
+		return False
+	return line.row.batch_no == erpnext_default_lot(doc, line)
 
 
 def flag_near_expiry(doc, lines: list[Line]):

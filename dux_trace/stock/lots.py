@@ -165,3 +165,27 @@ def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:
 		}
 	).make_serial_and_batch_bundle()
 	return bundle.name
+
+
+def erpnext_default_lot(doc, line: Line) -> str | None:
+	"""The lot ERPNext's item details put on a new Delivery Note / Sales Invoice / POS Invoice row
+	by itself (`erpnext.stock.get_item_details.update_stock`: the first lot, in the Stock Settings
+	order, that covers the quantity). A row still carrying that lot was not chosen by the user."""
+	if doc.doctype not in ("Delivery Note", "Sales Invoice", "POS Invoice"):
+		return None
+	from erpnext.stock.doctype.batch.batch import get_available_batches
+
+	batches = get_available_batches(
+		frappe._dict(
+			item_code=line.item_code,
+			warehouse=line.warehouse,
+			based_on=frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on"),
+		)
+	)
+	qty, picked = line.qty, None
+	for batch_no, batch_qty in batches.items():
+		picked = batch_no
+		if batch_qty >= qty:
+			break
+		qty -= batch_qty
+	return picked

@@ -147,20 +147,22 @@ def make_lot(item_code: str, batch_id: str, expiry_date, manufacturing_date=None
 
 
 def make_user(email: str, roles: list[str]) -> str:
+	"""A desk user holding (at least) these roles."""
 	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
+		frappe.get_doc(
 			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		)
-		user.insert(ignore_permissions=True)
-		user.add_roles(*roles)
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	if missing := set(roles) - {row.role for row in user.roles}:
+		user.add_roles(*missing)
 	return email
 
 
 def make_outgoing(
 	doctype: str, item_code: str, qty: float, *, batch_no: str | None = None, submit=False, **fields
 ):
-	"""A draft Delivery Note, Sales Invoice (update stock) or Stock Entry (Material Issue) of one
-	row from the Stores warehouse of the test company."""
+	"""A draft Delivery Note, Sales Invoice (update stock), POS Invoice or Stock Entry (Material
+	Issue) of one row from the Stores warehouse of the test company."""
 	# a lot chosen by hand goes through the batch_no field, as in the desk form
 	row = {
 		"item_code": item_code,
@@ -168,6 +170,25 @@ def make_outgoing(
 		"batch_no": batch_no,
 		"use_serial_batch_fields": 1 if batch_no else 0,
 	}
+	if doctype == "POS Invoice":
+		doc = frappe.get_doc(
+			{
+				"doctype": doctype,
+				"company": COMPANY,
+				"pos_profile": open_pos(make_pos_profile(), frappe.session.user) and make_pos_profile(),
+				"customer": fields.pop("customer", CUSTOMER),
+				"currency": CURRENCY,
+				"items": [{**row, "rate": 25, "warehouse": STORES}],
+				**fields,
+			}
+		)
+		doc.set_missing_values()
+		doc.calculate_taxes_and_totals()
+		doc.append("payments", {"mode_of_payment": "Cash", "amount": doc.rounded_total or doc.grand_total})
+		doc.insert()
+		if submit:
+			doc.submit()
+		return doc
 	if doctype == "Stock Entry":
 		doc = frappe.get_doc(
 			{
@@ -196,3 +217,52 @@ def make_outgoing(
 	if submit:
 		doc.submit()
 	return doc
+
+
+def make_pos_profile(name: str = "Dux Comptoir") -> str:
+	"""A POS Profile of the test company, paid in cash."""
+	if frappe.db.exists("POS Profile", name):
+		return name
+	cash_account = frappe.db.get_value("Account", {"company": COMPANY, "account_type": "Cash", "is_group": 0})
+	mode = frappe.get_doc("Mode of Payment", "Cash")
+	if not any(row.company == COMPANY for row in mode.accounts):
+		mode.append("accounts", {"company": COMPANY, "default_account": cash_account})
+		mode.save(ignore_permissions=True)
+	company = frappe.get_cached_doc("Company", COMPANY)
+	frappe.get_doc(
+		{
+			"doctype": "POS Profile",
+			"name": name,
+			"__newname": name,
+			"company": COMPANY,
+			"warehouse": STORES,
+			"currency": CURRENCY,
+			"selling_price_list": "Standard Selling",
+			"customer": CUSTOMER,
+			"write_off_account": company.write_off_account or cash_account,
+			"write_off_cost_center": company.cost_center,
+			"cost_center": company.cost_center,
+			"payments": [{"mode_of_payment": "Cash", "default": 1}],
+		}
+	).insert(ignore_permissions=True)
+	return name
+
+
+def open_pos(pos_profile: str, user: str) -> str:
+	"""An open POS Opening Entry (cash drawer) for the user on that profile."""
+	filters = {"pos_profile": pos_profile, "user": user, "status": "Open", "docstatus": 1}
+	if name := frappe.db.get_value("POS Opening Entry", filters):
+		return name
+	entry = frappe.get_doc(
+		{
+			"doctype": "POS Opening Entry",
+			"pos_profile": pos_profile,
+			"user": user,
+			"company": COMPANY,
+			"period_start_date": frappe.utils.now_datetime(),
+			"posting_date": nowdate(),
+			"balance_details": [{"mode_of_payment": "Cash", "opening_amount": 0}],
+		}
+	).insert(ignore_permissions=True)
+	entry.submit()
+	return entry.name

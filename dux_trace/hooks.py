@@ -50,4 +50,9 @@ doc_events = {
 	"Pick List": _OUTGOING_STOCK,
 }
 
+# ERPNext's item details propose FEFO lots (desk forms and Point of Sale)
+override_whitelisted_methods = {
+	"erpnext.stock.get_item_details.get_item_details": "dux_trace.overrides.item_details.get_item_details",
+}
+
 export_python_type_annotations = True

@@ -25,7 +25,6 @@ from dux_trace.stock.lots import (
 	Line,
 	batch_lines,
 	chosen_lots,
-	erpnext_default_lot,
 	is_outgoing,
 	lots_in_warehouse,
 	make_outward_bundle,
@@ -37,8 +36,11 @@ REASON_FIELD = "dux_fefo_override_reason"
 ERPNEXT_CHECKS = (Verdict.UNKNOWN_LOT, Verdict.INSUFFICIENT_QTY)
 
 
-class ExpiredLotError(frappe.ValidationError):
-	pass
+class LotCannotLeaveError(frappe.ValidationError):
+	"""An expired or recalled lot, or one below the customer's minimum shelf life."""
+
+
+ExpiredLotError = LotCannotLeaveError
 
 
 class FefoViolationError(frappe.ValidationError):
@@ -46,11 +48,13 @@ class FefoViolationError(frappe.ValidationError):
 
 
 def before_validate(doc, method=None):
-	"""An expired, recalled or too-short lot is refused as soon as it is put on the document
-	(ERPNext's own expired-batch check would otherwise speak first, without the expiry date)."""
+	"""Before ERPNext validates (and would put its own default lot, FIFO, on rows without one):
+	rows without a lot get FEFO lots, and an expired, recalled or too-short lot is refused as soon
+	as it is on the document, with its expiry date or its recall."""
 	if doc.docstatus != 0 or not is_outgoing(doc):
 		return
 	if lines := batch_lines(doc):
+		fill_lots_fefo(doc, lines)
 		enforce_fefo(doc, lines, hard_only=True)
 
 
@@ -58,7 +62,6 @@ def validate(doc, method=None):
 	if doc.docstatus != 0 or not is_outgoing(doc):
 		return
 	if lines := batch_lines(doc):
-		fill_lots_fefo(doc, lines)
 		flag_near_expiry(doc, lines)
 
 
@@ -74,8 +77,7 @@ def posting_date(doc):
 
 
 def fill_lots_fefo(doc, lines: list[Line]):
-	"""Give rows without a lot (or with the lot ERPNext picked by default) the earliest-expiring
-	usable lots of their warehouse."""
+	"""Give rows without a lot the earliest-expiring usable lots of their warehouse."""
 	rule = shelf_life_rule(doc)
 	taken: dict[tuple[str, str, str], float] = defaultdict(float)
 	for line in lines:
@@ -87,10 +89,7 @@ def fill_lots_fefo(doc, lines: list[Line]):
 		if not line.has_expiry_date or row.get("serial_and_batch_bundle") or line.qty <= 0:
 			continue
 		if row.get("batch_no"):
-			if not is_erpnext_default(doc, line):
-				continue  # the user's own choice: checked on submit
-			taken[(line.item_code, line.warehouse, row.batch_no)] -= line.qty
-			row.batch_no = None
+			continue  # the user's own choice: checked on submit
 		lots = [
 			replace(lot, qty=lot.qty - taken[(line.item_code, line.warehouse, lot.batch_no)])
 			for lot in lots_in_warehouse(line.item_code, line.warehouse, doc)
@@ -108,14 +107,6 @@ def fill_lots_fefo(doc, lines: list[Line]):
 				doc, line, {a.batch_no: a.qty for a in result.allocations}
 			)
 			row.use_serial_batch_fields = 0
-
-
-def is_erpnext_default(doc, line: Line) -> bool:
-	"""A lot on a row not saved yet that is exactly what ERPNext's item details picked (FIFO by
-	default) is ERPNext's default, not the user's choice: FEFO replaces it."""
-	if not line.row.is_new() and not doc.is_new():
-		return False
-	return line.row.batch_no == erpnext_default_lot(doc, line)
 
 
 def flag_near_expiry(doc, lines: list[Line]):
@@ -168,7 +159,7 @@ def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
 	if hard:
 		frappe.throw(
 			"<br>".join(describe(doc, line, issue) for line, issue in hard),
-			exc=ExpiredLotError,
+			exc=LotCannotLeaveError,
 			title=_("Lot Cannot Leave"),
 		)
 

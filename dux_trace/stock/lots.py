@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import frappe
+from frappe import _
 from frappe.utils import cint, flt, getdate, nowtime
 
 from dux_trace.core.fefo import Lot, ShelfLifeRule
@@ -87,12 +88,16 @@ def lots_in_warehouse(item_code: str, warehouse: str, doc) -> list[Lot]:
 	for balance in balances:
 		qty_by_batch[balance.batch_no] = qty_by_batch.get(balance.batch_no, 0) + flt(balance.qty)
 
+	from dux_trace.dux_trace.doctype.product_recall.product_recall import quarantined
+
+	held = quarantined(batch_nos=list(qty_by_batch))
 	return [
 		Lot(
 			batch_no=batch.name,
 			qty=qty_by_batch[batch.name],
 			expiry_date=getdate(batch.expiry_date) if batch.expiry_date else None,
 			manufacturing_date=getdate(batch.manufacturing_date) if batch.manufacturing_date else None,
+			blocked_reason=_("recall {0}").format(held[batch.name]) if batch.name in held else None,
 		)
 		for batch in batch_details(qty_by_batch)
 		if qty_by_batch[batch.name] > 0
@@ -165,27 +170,3 @@ def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:
 		}
 	).make_serial_and_batch_bundle()
 	return bundle.name
-
-
-def erpnext_default_lot(doc, line: Line) -> str | None:
-	"""The lot ERPNext's item details put on a new Delivery Note / Sales Invoice / POS Invoice row
-	by itself (`erpnext.stock.get_item_details.update_stock`: the first lot, in the Stock Settings
-	order, that covers the quantity). A row still carrying that lot was not chosen by the user."""
-	if doc.doctype not in ("Delivery Note", "Sales Invoice", "POS Invoice"):
-		return None
-	from erpnext.stock.doctype.batch.batch import get_available_batches
-
-	batches = get_available_batches(
-		frappe._dict(
-			item_code=line.item_code,
-			warehouse=line.warehouse,
-			based_on=frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on"),
-		)
-	)
-	qty, picked = line.qty, None
-	for batch_no, batch_qty in batches.items():
-		picked = batch_no
-		if batch_qty >= qty:
-			break
-		qty -= batch_qty
-	return picked

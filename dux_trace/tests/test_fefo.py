@@ -10,7 +10,9 @@ from frappe.utils import add_days, formatdate, nowdate
 
 from dux_trace.overrides.outgoing_stock import ExpiredLotError, FefoViolationError
 from dux_trace.tests.utils import (
+	COMPANY,
 	CUSTOMER,
+	STORES,
 	make_customer,
 	make_item,
 	make_lot,
@@ -210,3 +212,63 @@ class TestFefoRules(MilkStock):
 		self.assertIn(self.lot_a, messages)
 		self.assertIn("expires in 10 days", messages)
 		self.assertNotIn(self.lot_b, messages)  # 60 days: beyond the 30-day horizon
+
+
+class TestItemDetailsProposeFefo(FrappeTestCase):
+	"""Picking an item on a desk form or at the Point of Sale proposes the FEFO lot, where ERPNext
+	alone proposes the oldest lot (FIFO)."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.item = make_item("_DUX Fromage Frais", "Lot", shelf_life_in_days=40).name
+		# received first, expires last
+		cls.old_long = make_lot(cls.item, "_DUX-FF-LONG", add_days(nowdate(), 35))
+		cls.new_short = make_lot(cls.item, "_DUX-FF-SHORT", add_days(nowdate(), 8))
+		receive(cls.item, 10, batch_no=cls.old_long)
+		receive(cls.item, 4, batch_no=cls.new_short)
+
+	def details(self, qty):
+		import json
+
+		from erpnext.stock.get_item_details import get_item_details as erpnext_details
+
+		from dux_trace.overrides.item_details import get_item_details
+
+		args = {
+			"item_code": self.item,
+			"warehouse": STORES,
+			"company": COMPANY,
+			"customer": CUSTOMER,
+			"doctype": "Delivery Note",
+			"currency": "MAD",
+			"conversion_rate": 1,
+			"price_list": "Standard Selling",
+			"price_list_currency": "MAD",
+			"plc_conversion_rate": 1,
+			"qty": qty,
+			"stock_qty": qty,
+			"posting_date": nowdate(),
+			"use_serial_batch_fields": 1,
+		}
+		form = json.dumps({"doctype": "Delivery Note", "selling_price_list": "Standard Selling", "items": []})
+		# ERPNext proposes a lot only with this Stock Settings option on (rolled back with the test)
+		frappe.db.set_single_value("Stock Settings", "auto_create_serial_and_batch_bundle_for_outward", 1)
+		return (
+			erpnext_details(json.dumps(args), form).get("batch_no"),
+			get_item_details(json.dumps(args), form).get("batch_no"),
+		)
+
+	def test_the_earliest_expiring_lot_is_proposed_instead_of_the_oldest(self):
+		self.assertEqual(self.details(3), (self.old_long, self.new_short))
+
+	def test_no_single_lot_proposed_when_the_quantity_needs_two(self):
+		_erpnext_lot, fefo_lot = self.details(9)
+		self.assertIsNone(fefo_lot)  # the document splits 4 + 5 when saved
+
+	def test_the_override_is_hooked_for_desk_and_pos_calls(self):
+		hooks = frappe.get_hooks("override_whitelisted_methods")
+		self.assertEqual(
+			hooks["erpnext.stock.get_item_details.get_item_details"],
+			["dux_trace.overrides.item_details.get_item_details"],
+		)

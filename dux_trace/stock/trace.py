@@ -1,0 +1,223 @@
+"""Where lots and serials went: the queries behind recalls.
+
+Every movement is read from ERPNext's Serial and Batch Bundle ledger: `Serial and Batch Entry`
+is indexed on batch_no and serial_no, and each entry joins its bundle by primary key, so one lot
+costs a few index lookups whatever the size of the stock ledger.
+"""
+
+from collections import defaultdict
+
+import frappe
+from frappe.query_builder.functions import Sum
+
+SALES_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
+PRODUCTION_PURPOSES = ("Manufacture", "Repack")
+
+
+def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[dict]:
+	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
+	(or serial) and warehouse, with a positive quantity."""
+	if not batch_nos and not serial_nos:
+		return []
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	condition = None
+	if batch_nos:
+		condition = entry.batch_no.isin(list(batch_nos))
+	if serial_nos:
+		by_serial = entry.serial_no.isin(list(serial_nos))
+		condition = by_serial if condition is None else (condition | by_serial)
+	query = (
+		frappe.qb.from_(entry)
+		.inner_join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(
+			bundle.voucher_type,
+			bundle.voucher_no,
+			bundle.posting_date,
+			bundle.item_code,
+			bundle.item_name,
+			entry.batch_no,
+			entry.serial_no,
+			entry.warehouse,
+			Sum(entry.qty).as_("qty"),
+		)
+		.where(condition)
+		.where(bundle.docstatus == 1)
+		.where(bundle.is_cancelled == 0)
+		.where(bundle.type_of_transaction == direction)
+		.groupby(bundle.voucher_type, bundle.voucher_no, entry.batch_no, entry.serial_no, entry.warehouse)
+		.orderby(bundle.posting_date)
+	)
+	rows = query.run(as_dict=True)
+	for row in rows:
+		row.qty = abs(row.qty)
+	return rows
+
+
+def add_parties(rows: list[dict]) -> list[dict]:
+	"""Customer (with primary contact, mobile and email) or supplier of each movement's document."""
+	names = defaultdict(set)
+	for row in rows:
+		names[row.voucher_type].add(row.voucher_no)
+	party = {}
+	for doctype in SALES_DOCTYPES:
+		if names.get(doctype):
+			fields = ["name", "customer", "customer_name"]
+			filters = {"name": ("in", list(names[doctype]))}
+			for doc in frappe.get_all(doctype, filters=filters, fields=fields):
+				party[(doctype, doc.name)] = ("Customer", doc.customer, doc.customer_name)
+	for doctype in ("Purchase Receipt", "Purchase Invoice"):
+		if names.get(doctype):
+			for doc in frappe.get_all(
+				doctype,
+				filters={"name": ("in", list(names[doctype]))},
+				fields=["name", "supplier", "supplier_name"],
+			):
+				party[(doctype, doc.name)] = ("Supplier", doc.supplier, doc.supplier_name)
+	customers = {p[1] for p in party.values() if p[0] == "Customer"}
+	contacts = (
+		{
+			c.name: c
+			for c in frappe.get_all(
+				"Customer",
+				filters={"name": ("in", list(customers))},
+				fields=["name", "customer_primary_contact", "mobile_no", "email_id"],
+			)
+		}
+		if customers
+		else {}
+	)
+	for row in rows:
+		party_type, party_name, display = party.get((row.voucher_type, row.voucher_no), (None, None, None))
+		row.party_type, row.party, row.party_name = party_type, party_name, display
+		contact = contacts.get(party_name) if party_type == "Customer" else None
+		row.contact = contact.customer_primary_contact if contact else None
+		row.mobile_no = contact.mobile_no if contact else None
+		row.email_id = contact.email_id if contact else None
+	return rows
+
+
+def production_entries(batch_nos, direction: str) -> dict[str, list[dict]]:
+	"""Manufacture / Repack stock entries that consumed (Outward) or produced (Inward) the lots."""
+	rows = [row for row in movements(batch_nos, direction=direction) if row.voucher_type == "Stock Entry"]
+	if not rows:
+		return {}
+	purposes = dict(
+		frappe.get_all(
+			"Stock Entry",
+			filters={"name": ("in", list({row.voucher_no for row in rows}))},
+			fields=["name", "purpose"],
+			as_list=True,
+		)
+	)
+	by_entry = defaultdict(list)
+	for row in rows:
+		if purposes.get(row.voucher_no) in PRODUCTION_PURPOSES:
+			by_entry[row.voucher_no].append(row)
+	return by_entry
+
+
+def downstream_lots(batch_no: str, seen: set | None = None) -> list[tuple[str, str, str]]:
+	"""(input lot, production entry, finished lot) for every lot made from `batch_no`, followed
+	transitively (a finished lot used as input of another production, and so on)."""
+	seen = seen if seen is not None else {batch_no}
+	links = []
+	for entry_name in production_entries([batch_no], "Outward"):
+		for produced in movements_of_entry(entry_name, "Inward"):
+			if produced.batch_no and produced.batch_no not in seen:
+				seen.add(produced.batch_no)
+				links.append((batch_no, entry_name, produced.batch_no))
+				links.extend(downstream_lots(produced.batch_no, seen))
+	return links
+
+
+def upstream_lots(batch_no: str, seen: set | None = None) -> list[tuple[str, str, str]]:
+	"""(finished lot, production entry, input lot) for every input lot consumed to make
+	`batch_no`, followed transitively."""
+	seen = seen if seen is not None else {batch_no}
+	links = []
+	for entry_name in production_entries([batch_no], "Inward"):
+		for consumed in movements_of_entry(entry_name, "Outward"):
+			if consumed.batch_no and consumed.batch_no not in seen:
+				seen.add(consumed.batch_no)
+				links.append((batch_no, entry_name, consumed.batch_no))
+				links.extend(upstream_lots(consumed.batch_no, seen))
+	return links
+
+
+def movements_of_entry(stock_entry: str, direction: str) -> list[dict]:
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	return (
+		frappe.qb.from_(entry)
+		.inner_join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(bundle.item_code, entry.batch_no, entry.warehouse, Sum(entry.qty).as_("qty"))
+		.where(bundle.voucher_type == "Stock Entry")
+		.where(bundle.voucher_no == stock_entry)
+		.where(bundle.docstatus == 1)
+		.where(bundle.is_cancelled == 0)
+		.where(bundle.type_of_transaction == direction)
+		.groupby(entry.batch_no, entry.warehouse)
+		.run(as_dict=True)
+	)
+
+
+def stock_left(batch_nos) -> list[dict]:
+	"""What remains of the lots, per warehouse."""
+	if not batch_nos:
+		return []
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	return (
+		frappe.qb.from_(entry)
+		.inner_join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(bundle.item_code, entry.batch_no, entry.warehouse, Sum(entry.qty).as_("qty"))
+		.where(entry.batch_no.isin(list(batch_nos)))
+		.where(bundle.docstatus == 1)
+		.where(bundle.is_cancelled == 0)
+		.groupby(entry.batch_no, entry.warehouse)
+		.having(Sum(entry.qty) != 0)
+		.run(as_dict=True)
+	)
+
+
+def customers_of(batch_nos=(), serial_nos=()) -> list[dict]:
+	"""Every customer who received the lots / serials, with quantity and contact: the recall list.
+
+	Consolidated POS sales invoices are left out: their POS invoices already count.
+	"""
+	rows = add_parties(
+		[row for row in movements(batch_nos, serial_nos) if row.voucher_type in SALES_DOCTYPES]
+	)
+	consolidated = set(
+		frappe.get_all(
+			"Sales Invoice",
+			filters={
+				"name": ("in", [r.voucher_no for r in rows if r.voucher_type == "Sales Invoice"] or [""]),
+				"is_consolidated": 1,
+			},
+			pluck="name",
+		)
+	)
+	totals: dict[str, dict] = {}
+	for row in rows:
+		if row.voucher_type == "Sales Invoice" and row.voucher_no in consolidated:
+			continue
+		customer = totals.setdefault(
+			row.party,
+			frappe._dict(
+				customer=row.party,
+				customer_name=row.party_name,
+				contact=row.contact,
+				mobile_no=row.mobile_no,
+				email_id=row.email_id,
+				qty=0,
+				documents=[],
+			),
+		)
+		customer.qty += row.qty
+		customer.documents.append(f"{row.voucher_type} {row.voucher_no}")
+	return sorted(totals.values(), key=lambda c: (-c.qty, c.customer or ""))

@@ -147,3 +147,95 @@ class TestRecall(FrappeTestCase):
 
 		recall.close()
 		self.assertEqual(make_outgoing("Delivery Note", self.pads, 1, batch_no=LOT).items[0].batch_no, LOT)
+
+
+class TestRecallNotifications(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.item = make_item("_DUX Lait Bébé", "Lot", shelf_life_in_days=365).name
+		lot = make_lot(cls.item, "_DUX-BB-77", add_days(nowdate(), 300))
+		from dux_trace.tests.utils import receive
+
+		receive(cls.item, 10, batch_no=lot)
+		cls.customers = {
+			make_customer("Pharmacie Anfa"): "+212611111111",
+			make_customer("Parapharmacie Agdal"): "+212622222222",
+		}
+		for customer, mobile in cls.customers.items():
+			frappe.db.set_value(
+				"Customer",
+				customer,
+				{"mobile_no": mobile, "email_id": f"{mobile[1:]}@example.com", "language": "fr"},
+			)
+			make_outgoing("Delivery Note", cls.item, 1, batch_no=lot, customer=customer, submit=True)
+		cls.recall = frappe.get_doc(
+			{
+				"doctype": "Product Recall",
+				"severity": "Critical",
+				"reason": "Contamination",
+				"items": [{"batch_no": lot}],
+			}
+		).insert()
+		cls.recall.submit()
+		from dux_trace.tests.utils import make_outgoing_email_account
+
+		make_outgoing_email_account()
+
+	def test_each_customer_gets_an_sms_and_an_email_and_a_retry_resends_only_failures(self):
+		from dux_trace.tests.sms_gateway_stub import SmsGatewayStub
+
+		anfa, agdal = self.customers
+		with SmsGatewayStub() as gateway:
+			settings = frappe.get_single("SMS Settings")
+			settings.update(
+				{
+					"sms_gateway_url": gateway.url,
+					"message_parameter": "text",
+					"receiver_parameter": "to",
+					"use_post": 0,
+				}
+			)
+			settings.save()
+			gateway.failing = {self.customers[agdal]}
+
+			self.recall.notify_customers(sms=1, email=1)
+			self.recall.reload()
+			outcome = {(n.customer, n.channel): n.status for n in self.recall.notifications}
+			self.assertEqual(
+				outcome,
+				{
+					(anfa, "SMS"): "Sent",
+					(agdal, "SMS"): "Failed",
+					(anfa, "Email"): "Queued",
+					(agdal, "Email"): "Queued",
+				},
+			)
+			self.assertEqual(sorted(gateway.received), sorted(self.customers.values()))
+			self.assertTrue(frappe.db.exists("Email Queue", {"reference_name": self.recall.name}))
+			self.assertEqual(
+				{row.customer: row.status for row in self.recall.customers},
+				{anfa: "Notified", agdal: "Notified"},
+			)
+			# the message is in the customer's language
+			email = frappe.get_last_doc("Email Queue", filters={"reference_name": self.recall.name})
+			self.assertIn("Rappel produit", email.message)
+
+			gateway.failing = set()
+			gateway.received.clear()
+			self.recall.notify_customers(sms=1, email=1)
+			self.recall.reload()
+			self.assertEqual(gateway.received, [self.customers[agdal]])  # only the failed SMS again
+			sms_rows = sorted((n.customer, n.status) for n in self.recall.notifications if n.channel == "SMS")
+			self.assertEqual(sms_rows, sorted([(anfa, "Sent"), (agdal, "Failed"), (agdal, "Sent")]))
+			self.assertEqual(frappe.db.count("Email Queue", {"reference_name": self.recall.name}), 2)
+
+	def test_only_users_who_may_submit_recalls_can_notify(self):
+		from dux_trace.tests.utils import make_user
+
+		frappe.set_user(make_user("magasinier.recall@example.com", ["Stock User"]))
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				frappe.get_doc("Product Recall", self.recall.name).notify_customers()
+		finally:
+			frappe.set_user("Administrator")

@@ -265,3 +265,26 @@ def open_pos(pos_profile: str, user: str) -> str:
 	).insert(ignore_permissions=True)
 	entry.submit()
 	return entry.name
+
+
+def make_outgoing_email_account(email: str = "rappels@dux-trace.test") -> str:
+	"""A default outgoing Email Account, so that frappe.sendmail queues mails (tests never send)."""
+	name = frappe.db.get_value("Email Account", {"email_id": email})
+	if name:
+		return name
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "Dux Rappels",
+				"email_id": email,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"smtp_port": 2525,
+				"no_smtp_authentication": 1,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

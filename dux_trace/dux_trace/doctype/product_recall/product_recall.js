@@ -16,3 +16,20 @@ frappe.ui.form.on("Product Recall", {
 		}
 	},
 });
+
+frappe.ui.form.on("Product Recall", {
+	refresh(frm) {
+		if (frm.doc.docstatus === 1 && frm.doc.status === "Open") {
+			frm.add_custom_button(__("Notify Customers"), () => {
+				frappe.prompt(
+					[
+						{ fieldname: "sms", label: __("SMS"), fieldtype: "Check", default: 1 },
+						{ fieldname: "email", label: __("Email"), fieldtype: "Check", default: 1 },
+					],
+					(values) => frm.call("notify_customers", values).then(() => frm.reload_doc()),
+					__("Notify Customers")
+				);
+			});
+		}
+	},
+});

@@ -66,6 +66,26 @@ class ProductRecall(Document):
 		return [row.serial_no for row in self.items if row.serial_no]
 
 	@frappe.whitelist()
+	def notify_customers(self, sms: bool = True, email: bool = True):
+		"""Send the recall message to every affected customer, in a background job (with a progress
+		bar); a customer and channel already reached is not sent again, so this also retries."""
+		self.check_permission("submit")
+		if self.docstatus != 1 or self.status != "Open":
+			frappe.throw(_("Only an open recall can be notified."))
+		channels = [c for c, wanted in (("SMS", sms), ("Email", email)) if frappe.utils.cint(wanted)]
+		if not channels:
+			frappe.throw(_("Choose SMS, email or both."))
+		frappe.enqueue(
+			send_notifications,
+			queue="short",
+			recall=self.name,
+			channels=channels,
+			enqueue_after_commit=True,
+			now=frappe.flags.in_test,
+		)
+		frappe.msgprint(_("The customers are being notified."), alert=True)
+
+	@frappe.whitelist()
 	def close(self):
 		"""End the recall: its lots may leave again."""
 		self.check_permission("write")
@@ -103,3 +123,86 @@ def quarantined(batch_nos=(), serial_nos=()) -> dict[str, str]:
 			if key:
 				held[key] = r.name
 	return held
+
+
+def send_notifications(recall: str, channels: list[str]):
+	"""Background job: one SMS (SMS Settings) and/or one email (Email Queue) per customer, each
+	recorded with its outcome on the recall. Sends that already succeeded are skipped."""
+	doc = frappe.get_doc("Product Recall", recall)
+	done = {(n.customer, n.channel) for n in doc.notifications if n.status in ("Sent", "Queued")}
+	todo = [
+		(row, channel) for row in doc.customers for channel in channels if (row.customer, channel) not in done
+	]
+	for count, (row, channel) in enumerate(todo, start=1):
+		recipient = row.mobile_no if channel == "SMS" else row.email_id
+		status, error = send_one(doc, row, channel, recipient)
+		doc.append(
+			"notifications",
+			{
+				"customer": row.customer,
+				"channel": channel,
+				"recipient": recipient,
+				"status": status,
+				"error": error,
+				"sent_on": frappe.utils.now_datetime(),
+			},
+		)
+		if status != "Failed" and row.status == "To Notify":
+			row.status = "Notified"
+		frappe.publish_progress(
+			count * 100 / len(todo), title=_("Notifying customers"), doctype=doc.doctype, docname=doc.name
+		)
+	doc.flags.ignore_validate_update_after_submit = True
+	doc.save(ignore_permissions=True)
+
+
+def send_one(doc, row, channel: str, recipient: str | None) -> tuple[str, str | None]:
+	if not recipient:
+		return "Failed", _("No mobile number") if channel == "SMS" else _("No email address")
+	message = recall_message(doc, row)
+	try:
+		if channel == "SMS":
+			from frappe.core.doctype.sms_settings.sms_settings import send_sms
+
+			if not frappe.db.get_single_value("SMS Settings", "sms_gateway_url"):
+				return "Failed", _("SMS Settings have no gateway")
+			send_sms([recipient], message, success_msg=False)
+			return "Sent", None
+		frappe.sendmail(
+			recipients=[recipient],
+			subject=_("Product recall {0}").format(doc.name),
+			message=message,
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)
+		return "Queued", None
+	except Exception as error:
+		return "Failed", str(error)[:500]
+
+
+def recall_message(doc, row) -> str:
+	"""The message in the customer's language."""
+	language = frappe.db.get_value("Customer", row.customer, "language") or frappe.db.get_default("lang")
+	products = ", ".join(
+		f"{frappe.db.get_value('Item', r.item_code, 'item_name') or r.item_code} ({r.batch_no or r.serial_no})"
+		for r in doc.items
+	)
+	with set_language(language):
+		return _(
+			"Product recall {0}: {1}. Please bring back the product you bought from us: {2}. Thank you."
+		).format(doc.name, doc.reason, products)
+
+
+class set_language:
+	def __init__(self, language: str | None):
+		self.language = language
+
+	def __enter__(self):
+		self.previous = frappe.local.lang
+		if self.language:
+			frappe.local.lang = self.language
+			frappe.local.lang_full_dict = None
+
+	def __exit__(self, *exc):
+		frappe.local.lang = self.previous
+		frappe.local.lang_full_dict = None

@@ -1,0 +1,294 @@
+"""Recall speed: Lot Trace (dux_trace) against ERPNext's Stock Ledger report, same lot, same data.
+
+    cd ~/frappe-bench/sites
+    ../env/bin/python ../apps/dux_trace/benchmarks/recall_benchmark.py SITE [--lots 100000] [--rows 1000000]
+
+Fills SITE (a throwaway site with ERPNext and dux_trace) once with LOTS lots of one item and ROWS
+stock ledger rows — each with its Serial and Batch Bundle and entry, as ERPNext writes them —
+by bulk inserts (realistic rows, no controllers), then times, for one lot, warm, median of runs:
+
+- dux_trace: the recall list (`trace.customers_of`) and the whole Lot Trace report;
+- ERPNext: the Stock Ledger report filtered by that lot (company, whole period).
+
+Prints the server times and the ratio. Nothing is asserted: this measures.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import time
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+PREFIX = "BENCH"
+CUSTOMERS = 1000
+NOTES = 10_000
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("site")
+	parser.add_argument("--lots", type=int, default=100_000)
+	parser.add_argument("--rows", type=int, default=1_000_000)
+	parser.add_argument("--runs", type=int, default=7)
+	args = parser.parse_args()
+
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		item, company = generate(args.lots, args.rows)
+		measure(item, company, args.runs, args.lots)
+	finally:
+		frappe.destroy()
+
+
+def generate(lots: int, rows: int) -> tuple[str, str]:
+	from dux_trace.tests.utils import COMPANY, STORES, make_base_data, make_item
+
+	make_base_data()
+	item = make_item(f"{PREFIX} Lait", "Lot", shelf_life_in_days=365).name
+	frappe.db.commit()
+	have = frappe.db.count("Serial and Batch Entry", {"batch_no": ("like", f"{PREFIX}-L%")})
+	if have >= rows:
+		print(f"data already there: {have:,} ledger rows")
+		return item, COMPANY
+
+	start = time.perf_counter()
+	now = frappe.utils.now()
+	base = {"creation": now, "modified": now, "owner": "Administrator", "modified_by": "Administrator"}
+	today = getdate(nowdate())
+	random.seed(452)
+
+	customers = [f"{PREFIX} Client {i:04d}" for i in range(CUSTOMERS)]
+	insert(
+		"Customer",
+		["name", "customer_name", "customer_group", "territory", "customer_type", *base],
+		[(c, c, "All Customer Groups", "All Territories", "Company", *base.values()) for c in customers],
+	)
+	notes = [f"{PREFIX}-DN-{i:06d}" for i in range(NOTES)]
+	insert(
+		"Delivery Note",
+		[
+			"name",
+			"customer",
+			"customer_name",
+			"company",
+			"posting_date",
+			"docstatus",
+			"currency",
+			"conversion_rate",
+			"selling_price_list",
+			"price_list_currency",
+			"plc_conversion_rate",
+			*base,
+		],
+		[
+			(n, c, c, COMPANY, today, 1, "MAD", 1, "Standard Selling", "MAD", 1, *base.values())
+			for n, c in ((n, random.choice(customers)) for n in notes)
+		],
+	)
+	lot_names = [f"{PREFIX}-L{i:06d}" for i in range(lots)]
+	insert(
+		"Batch",
+		["name", "batch_id", "item", "expiry_date", "manufacturing_date", "use_batchwise_valuation", *base],
+		[
+			(b, b, item, add_days(today, 30 + i % 300), add_days(today, -30), 1, *base.values())
+			for i, b in enumerate(lot_names)
+		],
+	)
+
+	per_lot = max(rows // lots, 2)
+	sle, bundles, entries = [], [], []
+	count = 0
+	for i, lot in enumerate(lot_names):
+		for k in range(per_lot):
+			count += 1
+			inward = k == 0
+			qty = per_lot * 10 if inward else -random.randint(1, 9)
+			voucher_type = "Stock Entry" if inward else "Delivery Note"
+			voucher_no = f"{PREFIX}-SE-{i:06d}" if inward else random.choice(notes)
+			bundle = f"{PREFIX}-SABB-{count:08d}"
+			posted = add_days(today, -60 + k)
+			sle.append(
+				(
+					f"{PREFIX}-SLE-{count:08d}",
+					item,
+					STORES,
+					posted,
+					"10:00:00",
+					f"{posted} 10:00:00",
+					voucher_type,
+					voucher_no,
+					f"{PREFIX}-ROW-{count:08d}",
+					qty,
+					COMPANY,
+					bundle,
+					0,
+					1,
+					10,
+					*base.values(),
+				)
+			)
+			bundles.append(
+				(
+					bundle,
+					item,
+					STORES,
+					voucher_type,
+					voucher_no,
+					f"{PREFIX}-ROW-{count:08d}",
+					"Inward" if inward else "Outward",
+					posted,
+					"10:00:00",
+					COMPANY,
+					abs(qty),
+					1,
+					0,
+					1,
+					*base.values(),
+				)
+			)
+			entries.append(
+				(
+					f"{PREFIX}-SBE-{count:08d}",
+					bundle,
+					"Serial and Batch Bundle",
+					"entries",
+					lot,
+					qty,
+					STORES,
+					10,
+					1,
+					*base.values(),
+				)
+			)
+			if len(sle) >= 20_000:
+				flush(sle, bundles, entries, base)
+		if count >= rows:
+			break
+	flush(sle, bundles, entries, base)
+	frappe.db.commit()
+	print(
+		f"generated {lots:,} lots and {count:,} ledger rows (+ bundles and entries) in {time.perf_counter() - start:.0f} s"
+	)
+	return item, COMPANY
+
+
+def flush(sle, bundles, entries, base):
+	if not sle:
+		return
+	insert(
+		"Stock Ledger Entry",
+		[
+			"name",
+			"item_code",
+			"warehouse",
+			"posting_date",
+			"posting_time",
+			"posting_datetime",
+			"voucher_type",
+			"voucher_no",
+			"voucher_detail_no",
+			"actual_qty",
+			"company",
+			"serial_and_batch_bundle",
+			"is_cancelled",
+			"docstatus",
+			"valuation_rate",
+			*base,
+		],
+		sle,
+	)
+	insert(
+		"Serial and Batch Bundle",
+		[
+			"name",
+			"item_code",
+			"warehouse",
+			"voucher_type",
+			"voucher_no",
+			"voucher_detail_no",
+			"type_of_transaction",
+			"posting_date",
+			"posting_time",
+			"company",
+			"total_qty",
+			"has_batch_no",
+			"is_cancelled",
+			"docstatus",
+			*base,
+		],
+		bundles,
+	)
+	insert(
+		"Serial and Batch Entry",
+		[
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"batch_no",
+			"qty",
+			"warehouse",
+			"incoming_rate",
+			"docstatus",
+			*base,
+		],
+		entries,
+	)
+	frappe.db.commit()
+	sle.clear()
+	bundles.clear()
+	entries.clear()
+
+
+def insert(doctype, fields, values):
+	frappe.db.bulk_insert(doctype, fields, values, ignore_duplicates=True)
+
+
+def timed(fn, runs: int) -> float:
+	fn()  # warm: caches, query plans
+	samples = []
+	for _ in range(runs):
+		start = time.perf_counter()
+		fn()
+		samples.append(time.perf_counter() - start)
+	return statistics.median(samples) * 1000
+
+
+def measure(item: str, company: str, runs: int, lots: int):
+	from erpnext.stock.report.stock_ledger.stock_ledger import execute as stock_ledger
+
+	from dux_trace.dux_trace.report.lot_trace.lot_trace import execute as lot_trace
+	from dux_trace.stock.trace import customers_of
+
+	lot = f"{PREFIX}-L{lots // 2:06d}"
+	customers = customers_of([lot])
+	print(f"lot {lot}: {len(customers)} customers, {sum(c.qty for c in customers):g} units delivered")
+
+	recall_ms = timed(lambda: customers_of([lot]), runs)
+	report_ms = timed(lambda: lot_trace({"batch_no": lot}), runs)
+	filters = frappe._dict(
+		company=company,
+		from_date=add_days(nowdate(), -400),
+		to_date=add_days(nowdate(), 30),
+		batch_no=lot,
+		item_code=item,
+	)
+	ledger_ms = timed(lambda: stock_ledger(frappe._dict(filters)), max(1, runs // 2))
+
+	rows = frappe.db.count("Stock Ledger Entry")
+	print(f"stock ledger rows on the site: {rows:,}; lots: {frappe.db.count('Batch'):,}")
+	print(f"dux_trace recall list (customers_of):   {recall_ms:8.1f} ms")
+	print(f"dux_trace Lot Trace report (full tree): {report_ms:8.1f} ms")
+	print(f"ERPNext Stock Ledger report, same lot:  {ledger_ms:8.1f} ms")
+	print(
+		f"ratio Stock Ledger / Lot Trace: {ledger_ms / report_ms:.1f}x; / recall list: {ledger_ms / recall_ms:.1f}x"
+	)
+
+
+if __name__ == "__main__":
+	sys.exit(main())

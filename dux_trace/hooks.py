@@ -9,6 +9,12 @@ app_license = "mit"
 
 required_apps = ["frappe/erpnext"]  # org/repo form: no GitHub lookup at install time
 
+# Desk forms of ERPNext doctypes
+doctype_js = {
+	"Batch": "public/js/batch.js",
+	"Serial No": "public/js/serial_no.js",
+}
+
 # Installation
 # ------------
 after_install = "dux_trace.install.after_install"

@@ -14,19 +14,26 @@ SALES_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
 
 
+def lot_or_serial(table, batch_nos=(), serial_nos=()):
+	"""`table.batch_no IN batch_nos OR table.serial_no IN serial_nos` (None when both are empty)."""
+	conditions = []
+	if batch_nos:
+		conditions.append(table.batch_no.isin(list(batch_nos)))
+	if serial_nos:
+		conditions.append(table.serial_no.isin(list(serial_nos)))
+	if not conditions:
+		return None
+	return conditions[0] if len(conditions) == 1 else (conditions[0] | conditions[1])
+
+
 def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[dict]:
 	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
 	(or serial) and warehouse, with a positive quantity."""
-	if not batch_nos and not serial_nos:
-		return []
 	entry = frappe.qb.DocType("Serial and Batch Entry")
 	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	condition = None
-	if batch_nos:
-		condition = entry.batch_no.isin(list(batch_nos))
-	if serial_nos:
-		by_serial = entry.serial_no.isin(list(serial_nos))
-		condition = by_serial if condition is None else (condition | by_serial)
+	condition = lot_or_serial(entry, batch_nos, serial_nos)
+	if condition is None:
+		return []
 	query = (
 		frappe.qb.from_(entry)
 		.inner_join(bundle)
@@ -118,31 +125,31 @@ def production_entries(batch_nos, direction: str) -> dict[str, list[dict]]:
 	return by_entry
 
 
-def downstream_lots(batch_no: str, seen: set | None = None) -> list[tuple[str, str, str]]:
+def downstream_lots(batch_no: str) -> list[tuple[str, str, str]]:
 	"""(input lot, production entry, finished lot) for every lot made from `batch_no`, followed
 	transitively (a finished lot used as input of another production, and so on)."""
-	seen = seen if seen is not None else {batch_no}
-	links = []
-	for entry_name in production_entries([batch_no], "Outward"):
-		for produced in movements_of_entry(entry_name, "Inward"):
-			if produced.batch_no and produced.batch_no not in seen:
-				seen.add(produced.batch_no)
-				links.append((batch_no, entry_name, produced.batch_no))
-				links.extend(downstream_lots(produced.batch_no, seen))
-	return links
+	return follow_production(batch_no, via="Outward", to="Inward")
 
 
-def upstream_lots(batch_no: str, seen: set | None = None) -> list[tuple[str, str, str]]:
+def upstream_lots(batch_no: str) -> list[tuple[str, str, str]]:
 	"""(finished lot, production entry, input lot) for every input lot consumed to make
 	`batch_no`, followed transitively."""
+	return follow_production(batch_no, via="Inward", to="Outward")
+
+
+def follow_production(
+	batch_no: str, via: str, to: str, seen: set | None = None
+) -> list[tuple[str, str, str]]:
+	"""Production entries where the lot moved `via` (Outward: consumed, Inward: produced), and the
+	lots that moved `to` in the same entries, recursively."""
 	seen = seen if seen is not None else {batch_no}
 	links = []
-	for entry_name in production_entries([batch_no], "Inward"):
-		for consumed in movements_of_entry(entry_name, "Outward"):
-			if consumed.batch_no and consumed.batch_no not in seen:
-				seen.add(consumed.batch_no)
-				links.append((batch_no, entry_name, consumed.batch_no))
-				links.extend(upstream_lots(consumed.batch_no, seen))
+	for entry_name in production_entries([batch_no], via):
+		for other in movements_of_entry(entry_name, to):
+			if other.batch_no and other.batch_no not in seen:
+				seen.add(other.batch_no)
+				links.append((batch_no, entry_name, other.batch_no))
+				links.extend(follow_production(other.batch_no, via, to, seen))
 	return links
 
 

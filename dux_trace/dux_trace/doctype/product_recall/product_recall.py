@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dux_trace.stock.trace import customers_of
+from dux_trace.stock.trace import customers_of, lot_or_serial
 
 
 class ProductRecall(Document):
@@ -96,16 +96,11 @@ class ProductRecall(Document):
 
 def quarantined(batch_nos=(), serial_nos=()) -> dict[str, str]:
 	"""{lot or serial: recall} for those held by an open recall (and not released)."""
-	if not batch_nos and not serial_nos:
-		return {}
 	recall = frappe.qb.DocType("Product Recall")
 	row = frappe.qb.DocType("Product Recall Lot")
-	condition = None
-	if batch_nos:
-		condition = row.batch_no.isin(list(batch_nos))
-	if serial_nos:
-		by_serial = row.serial_no.isin(list(serial_nos))
-		condition = by_serial if condition is None else (condition | by_serial)
+	condition = lot_or_serial(row, batch_nos, serial_nos)
+	if condition is None:
+		return {}
 	rows = (
 		frappe.qb.from_(row)
 		.inner_join(recall)

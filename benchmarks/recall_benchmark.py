@@ -46,9 +46,10 @@ def main():
 
 
 def generate(lots: int, rows: int) -> tuple[str, str]:
-	from dux_trace.tests.utils import COMPANY, STORES, make_base_data, make_item
+	from dux_trace.tests.utils import COMPANY, STORES, before_tests, make_item
 
-	make_base_data()
+	if not frappe.db.exists("Company", COMPANY):
+		before_tests()  # ERPNext's setup (as for tests) and the Dux test company
 	item = make_item(f"{PREFIX} Lait", "Lot", shelf_life_in_days=365).name
 	frappe.db.commit()
 	have = frappe.db.count("Serial and Batch Entry", {"batch_no": ("like", f"{PREFIX}-L%")})

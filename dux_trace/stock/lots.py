@@ -71,7 +71,18 @@ def batch_lines(doc) -> list[Line]:
 
 def lots_in_warehouse(item_code: str, warehouse: str, doc) -> list[Lot]:
 	"""Every enabled lot of the item with stock in the warehouse at the document's posting time,
-	expired ones included (the core needs to see them to refuse them), the document itself left out."""
+	expired ones included (the core needs to see them to refuse them), the document itself left out.
+
+	Read once per item and warehouse while the document is being saved or submitted: a draft moves
+	no stock, so the answer cannot change in between."""
+	flags = doc.get("flags") if isinstance(doc, dict) else getattr(doc, "flags", None)
+	cache = flags.setdefault("dux_trace_lots", {}) if flags is not None else {}
+	if (item_code, warehouse) not in cache:
+		cache[(item_code, warehouse)] = read_lots(item_code, warehouse, doc)
+	return cache[(item_code, warehouse)]
+
+
+def read_lots(item_code: str, warehouse: str, doc) -> list[Lot]:
 	from erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle import get_auto_batch_nos
 
 	balances = get_auto_batch_nos(

@@ -205,6 +205,18 @@ class TestFefoRules(MilkStock):
 			make_outgoing("Delivery Note", self.item, 2, customer=CUSTOMER).items[0].batch_no, self.lot_a
 		)
 
+	def test_the_clerk_reads_the_refusal_in_french(self):
+		frappe.local.lang = "fr"
+		frappe.local.lang_full_dict = None
+		try:
+			with self.assertRaises(ExpiredLotError) as raised:
+				make_outgoing("Delivery Note", self.item, 1, batch_no=self.lot_c)
+		finally:
+			frappe.local.lang = "en"
+			frappe.local.lang_full_dict = None
+		self.assertIn("est périmé depuis le", str(raised.exception))
+		self.assertIn("ne peut pas sortir de l'entrepôt", str(raised.exception))
+
 	def test_the_form_flags_lots_near_expiry(self):
 		frappe.clear_messages()
 		make_outgoing("Delivery Note", self.item, 1)

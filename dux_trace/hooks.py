@@ -53,7 +53,7 @@ doc_events = {
 	},
 	"Purchase Receipt": _INCOMING_STOCK,
 	"Purchase Invoice": _INCOMING_STOCK,
-	"Pick List": _OUTGOING_STOCK,
+	"Pick List": {**_OUTGOING_STOCK, "before_save": "dux_trace.overrides.outgoing_stock.repick_fefo"},
 }
 
 # ERPNext's item details propose FEFO lots (desk forms and Point of Sale)

@@ -54,7 +54,8 @@ def before_validate(doc, method=None):
 	if doc.docstatus != 0 or not is_outgoing(doc):
 		return
 	if lines := batch_lines(doc):
-		fill_lots_fefo(doc, lines)
+		if doc.doctype != "Pick List":  # its locations are rebuilt in before_save: see repick_fefo
+			fill_lots_fefo(doc, lines)
 		enforce_fefo(doc, lines, hard_only=True)
 
 
@@ -70,6 +71,62 @@ def before_submit(doc, method=None):
 		return
 	if lines := batch_lines(doc):
 		enforce_fefo(doc, lines)
+
+
+def repick_fefo(doc, method=None):
+	"""Pick List: ERPNext chooses the locations (Stock Settings order, FIFO by default) in its
+	before_save; take them again earliest-expiry-first, per warehouse ERPNext chose, for lot items
+	with expiry. A pick list picked by hand is left as the user made it (and checked on submit)."""
+	if doc.docstatus != 0 or doc.get("pick_manually"):
+		return
+	groups: dict[tuple, list] = defaultdict(list)
+	for line in batch_lines(doc):
+		row = line.row
+		if line.has_expiry_date and not row.get("serial_and_batch_bundle") and not row.get("picked_qty"):
+			key = (
+				line.item_code,
+				line.warehouse,
+				row.uom,
+				row.conversion_factor,
+				row.sales_order_item,
+				row.material_request_item,
+			)
+			groups[key].append(line)
+	taken: dict[tuple[str, str, str], float] = defaultdict(float)
+	for (item_code, warehouse, *_rest), lines in groups.items():
+		qty = sum(line.qty for line in lines)
+		lots = [
+			replace(lot, qty=lot.qty - taken[(item_code, warehouse, lot.batch_no)])
+			for lot in lots_in_warehouse(item_code, warehouse, doc)
+		]
+		result = allocate(lots, qty, posting_date(doc), shelf_life_rule(doc))
+		if result.shortfall > 0 or not result.allocations:
+			continue
+		for allocation in result.allocations:
+			taken[(item_code, warehouse, allocation.batch_no)] += allocation.qty
+		if [(a.batch_no, a.qty) for a in result.allocations] == [
+			(line.row.batch_no, line.qty) for line in lines
+		]:
+			continue
+		template = lines[0].row.as_dict()
+		rows = doc.get("locations")
+		for line in lines:
+			rows.remove(line.row)
+		factor = flt(template.conversion_factor) or 1
+		for allocation in result.allocations:
+			doc.append(
+				"locations",
+				{
+					**{k: v for k, v in template.items() if k not in ("name", "idx", "creation", "modified")},
+					"batch_no": allocation.batch_no,
+					"stock_qty": allocation.qty,
+					"qty": allocation.qty / factor,
+					"picked_qty": 0,
+					"use_serial_batch_fields": 1,
+				},
+			)
+	for idx, row in enumerate(doc.get("locations"), start=1):
+		row.idx = idx
 
 
 def posting_date(doc):

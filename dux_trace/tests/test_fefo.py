@@ -284,3 +284,38 @@ class TestItemDetailsProposeFefo(FrappeTestCase):
 			hooks["erpnext.stock.get_item_details.get_item_details"],
 			["dux_trace.overrides.item_details.get_item_details"],
 		)
+
+
+class TestPickListFefo(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.item = make_item("_DUX Beurre Doux", "Lot", shelf_life_in_days=60).name
+		cls.old_long = make_lot(cls.item, "_DUX-BD-LONG", add_days(nowdate(), 50))
+		cls.new_short = make_lot(cls.item, "_DUX-BD-SHORT", add_days(nowdate(), 6))
+		receive(cls.item, 10, batch_no=cls.old_long)
+		receive(cls.item, 4, batch_no=cls.new_short)
+
+	def test_pick_list_locations_are_taken_earliest_expiry_first(self):
+		pick = frappe.get_doc(
+			{
+				"doctype": "Pick List",
+				"company": COMPANY,
+				"purpose": "Material Transfer",
+				"parent_warehouse": None,
+				"locations": [
+					{
+						"item_code": self.item,
+						"qty": 6,
+						"stock_qty": 6,
+						"uom": "Nos",
+						"stock_uom": "Nos",
+						"conversion_factor": 1,
+					}
+				],
+			}
+		).insert()
+		picked = {row.batch_no: row.stock_qty for row in pick.locations}
+		self.assertEqual(picked, {self.new_short: 4, self.old_long: 2})
+		pick.submit()
+		self.assertEqual(pick.docstatus, 1)

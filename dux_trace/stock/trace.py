@@ -153,20 +153,29 @@ def follow_production(
 	return links
 
 
-def movements_of_entry(stock_entry: str, direction: str) -> list[dict]:
+def lot_balances():
+	"""(query, entry, bundle): quantity per lot and warehouse over submitted, live bundles; callers
+	add their conditions on the `entry` (Serial and Batch Entry) and `bundle` tables."""
 	entry = frappe.qb.DocType("Serial and Batch Entry")
 	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	return (
+	query = (
 		frappe.qb.from_(entry)
 		.inner_join(bundle)
 		.on(bundle.name == entry.parent)
 		.select(bundle.item_code, entry.batch_no, entry.warehouse, Sum(entry.qty).as_("qty"))
-		.where(bundle.voucher_type == "Stock Entry")
-		.where(bundle.voucher_no == stock_entry)
 		.where(bundle.docstatus == 1)
 		.where(bundle.is_cancelled == 0)
-		.where(bundle.type_of_transaction == direction)
 		.groupby(entry.batch_no, entry.warehouse)
+	)
+	return query, entry, bundle
+
+
+def movements_of_entry(stock_entry: str, direction: str) -> list[dict]:
+	query, _entry, bundle = lot_balances()
+	return (
+		query.where(bundle.voucher_type == "Stock Entry")
+		.where(bundle.voucher_no == stock_entry)
+		.where(bundle.type_of_transaction == direction)
 		.run(as_dict=True)
 	)
 
@@ -175,20 +184,8 @@ def stock_left(batch_nos) -> list[dict]:
 	"""What remains of the lots, per warehouse."""
 	if not batch_nos:
 		return []
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	return (
-		frappe.qb.from_(entry)
-		.inner_join(bundle)
-		.on(bundle.name == entry.parent)
-		.select(bundle.item_code, entry.batch_no, entry.warehouse, Sum(entry.qty).as_("qty"))
-		.where(entry.batch_no.isin(list(batch_nos)))
-		.where(bundle.docstatus == 1)
-		.where(bundle.is_cancelled == 0)
-		.groupby(entry.batch_no, entry.warehouse)
-		.having(Sum(entry.qty) != 0)
-		.run(as_dict=True)
-	)
+	query, entry, _bundle = lot_balances()
+	return query.where(entry.batch_no.isin(list(batch_nos))).having(Sum(entry.qty) != 0).run(as_dict=True)
 
 
 def customers_of(batch_nos=(), serial_nos=()) -> list[dict]:

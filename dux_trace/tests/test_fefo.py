@@ -226,19 +226,25 @@ class TestFefoRules(MilkStock):
 		self.assertNotIn(self.lot_b, messages)  # 60 days: beyond the 30-day horizon
 
 
-class TestItemDetailsProposeFefo(FrappeTestCase):
-	"""Picking an item on a desk form or at the Point of Sale proposes the FEFO lot, where ERPNext
-	alone proposes the oldest lot (FIFO)."""
+class FifoIsNotFefo(FrappeTestCase):
+	"""An old lot (10 units) that expires last, and a newer one (4 units) that expires first: what
+	ERPNext picks alone (FIFO) is not what must leave first."""
+
+	item_name = "_DUX Fromage Frais"
 
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.item = make_item("_DUX Fromage Frais", "Lot", shelf_life_in_days=40).name
-		# received first, expires last
-		cls.old_long = make_lot(cls.item, "_DUX-FF-LONG", add_days(nowdate(), 35))
-		cls.new_short = make_lot(cls.item, "_DUX-FF-SHORT", add_days(nowdate(), 8))
+		cls.item = make_item(cls.item_name, "Lot", shelf_life_in_days=60).name
+		cls.old_long = make_lot(cls.item, f"{cls.item}-LONG", add_days(nowdate(), 50))
+		cls.new_short = make_lot(cls.item, f"{cls.item}-SHORT", add_days(nowdate(), 6))
 		receive(cls.item, 10, batch_no=cls.old_long)
 		receive(cls.item, 4, batch_no=cls.new_short)
+
+
+class TestItemDetailsProposeFefo(FifoIsNotFefo):
+	"""Picking an item on a desk form or at the Point of Sale proposes the FEFO lot, where ERPNext
+	alone proposes the oldest lot (FIFO)."""
 
 	def details(self, qty):
 		import json
@@ -286,15 +292,8 @@ class TestItemDetailsProposeFefo(FrappeTestCase):
 		)
 
 
-class TestPickListFefo(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.item = make_item("_DUX Beurre Doux", "Lot", shelf_life_in_days=60).name
-		cls.old_long = make_lot(cls.item, "_DUX-BD-LONG", add_days(nowdate(), 50))
-		cls.new_short = make_lot(cls.item, "_DUX-BD-SHORT", add_days(nowdate(), 6))
-		receive(cls.item, 10, batch_no=cls.old_long)
-		receive(cls.item, 4, batch_no=cls.new_short)
+class TestPickListFefo(FifoIsNotFefo):
+	item_name = "_DUX Beurre Doux"
 
 	def test_pick_list_locations_are_taken_earliest_expiry_first(self):
 		pick = frappe.get_doc(

@@ -50,9 +50,11 @@ class FefoViolationError(frappe.ValidationError):
 def before_validate(doc, method=None):
 	"""Before ERPNext validates (and would put its own default lot, FIFO, on rows without one):
 	rows without a lot get FEFO lots, and an expired, recalled or too-short lot is refused as soon
-	as it is on the document, with its expiry date or its recall."""
-	if doc.docstatus != 0 or not is_outgoing(doc):
+	as it is on the document, with its expiry date or its recall. Runs on submit too, so that a row
+	still without a lot then is not left to ERPNext's FIFO pick."""
+	if doc.docstatus == 2 or not is_outgoing(doc):
 		return
+	doc.flags.pop("dux_trace_lots", None)  # a new save: read the lots again (see lots_in_warehouse)
 	if lines := batch_lines(doc):
 		if doc.doctype != "Pick List":  # its locations are rebuilt in before_save: see repick_fefo
 			fill_lots_fefo(doc, lines)

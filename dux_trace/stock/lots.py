@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, getdate, nowtime
+from frappe.utils import cint, flt, getdate, nowdate, nowtime
 
 from dux_trace.core.fefo import Lot, ShelfLifeRule
 
@@ -89,8 +89,9 @@ def read_lots(item_code: str, warehouse: str, doc) -> list[Lot]:
 		frappe._dict(
 			item_code=item_code,
 			warehouse=warehouse,
-			posting_date=doc.get("posting_date"),
-			posting_time=doc.get("posting_time") or nowtime(),
+			# without "Edit Posting Date and Time", ERPNext posts the document now
+			posting_date=doc.get("posting_date") if doc.get("set_posting_time") else nowdate(),
+			posting_time=(doc.get("posting_time") or nowtime()) if doc.get("set_posting_time") else nowtime(),
 			for_stock_levels=True,
 			ignore_voucher_nos=[doc.name] if doc.name else None,
 		)

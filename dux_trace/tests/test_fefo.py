@@ -205,6 +205,14 @@ class TestFefoRules(MilkStock):
 			make_outgoing("Delivery Note", self.item, 2, customer=CUSTOMER).items[0].batch_no, self.lot_a
 		)
 
+	def test_a_row_left_without_lot_on_save_gets_fefo_lots_on_submit(self):
+		doc = make_outgoing("Delivery Note", self.item, 16)  # 15 usable boxes: nothing chosen yet
+		self.assertFalse(doc.items[0].batch_no or doc.items[0].serial_and_batch_bundle)
+		receive(self.item, 5, batch_no=self.lot_b)
+		doc.reload()
+		doc.submit()
+		self.assertEqual(self.lots_of(doc), {self.lot_a: 5, self.lot_b: 11})
+
 	def test_the_clerk_reads_the_refusal_in_french(self):
 		frappe.local.lang = "fr"
 		frappe.local.lang_full_dict = None

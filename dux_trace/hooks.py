@@ -15,6 +15,9 @@ doctype_js = {
 	"Serial No": "public/js/serial_no.js",
 }
 
+# Print: barcodes for labels
+jinja = {"methods": ["dux_trace.printing.label_barcode"]}
+
 # Installation
 # ------------
 after_install = "dux_trace.install.after_install"

@@ -1,0 +1,74 @@
+"""Barcodes for labels, drawn by python-barcode as inline SVG (sharp at any print size).
+
+Code128 for codes and serials, EAN-13 for an item's EAN, GS1-128 for a GTIN with lot / expiry /
+serial: the element string comes from `element_string` (FNC1 written as python-barcode expects).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import Enum
+from io import BytesIO
+
+import barcode
+from barcode.writer import SVGWriter
+
+FNC1 = "\xf1"  # python-barcode's FNC1 (GS1-128 separator)
+_GS1_CHARSET = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$")
+
+
+class Symbology(str, Enum):
+	CODE128 = "code128"
+	EAN13 = "ean13"
+	GS1_128 = "gs1_128"
+
+
+class BarcodeError(ValueError):
+	pass
+
+
+def element_string(gtin: str, lot: str | None = None, expiry: date | None = None, serial: str | None = None):
+	"""(data for GS1-128, human-readable text): fixed-length AIs first, then the lot and serial,
+	separated by FNC1 where a variable-length field is followed by another."""
+	if not re.fullmatch(r"\d{14}", gtin or ""):
+		raise BarcodeError(f"GTIN must have 14 digits: {gtin!r}")
+	parts = [("01", gtin)]
+	if expiry:
+		parts.append(("17", expiry.strftime("%y%m%d")))
+	for ai, value in (("10", lot), ("21", serial)):
+		if value:
+			if not _GS1_CHARSET.match(value):
+				raise BarcodeError(f"({ai}) {value!r} is not a GS1 value (20 characters of GS1 set 82)")
+			parts.append((ai, value))
+	data = ""
+	for index, (ai, value) in enumerate(parts):
+		data += ai + value
+		if ai in ("10", "21") and index < len(parts) - 1:
+			data += FNC1
+	return data, "".join(f"({ai}){value}" for ai, value in parts)
+
+
+def render_svg(
+	data: str,
+	symbology: Symbology | str = Symbology.CODE128,
+	*,
+	text: str | None = None,
+	module_height_mm: float = 10.0,
+	show_text: bool = True,
+) -> str:
+	"""A standalone <svg> element for inlining into a label."""
+	symbology = Symbology(symbology)
+	if symbology == Symbology.EAN13 and not re.fullmatch(r"\d{12,13}", data or ""):
+		raise BarcodeError(f"EAN-13 needs 12 or 13 digits: {data!r}")
+	try:
+		code = barcode.get(symbology.value, data, writer=SVGWriter())
+	except Exception as error:  # python-barcode raises several types for bad input
+		raise BarcodeError(str(error))
+	if symbology == Symbology.EAN13 and len(data) == 13 and code.get_fullcode() != data:
+		raise BarcodeError(f"EAN-13 check digit is wrong: {data!r} (expected {code.get_fullcode()})")
+	out = BytesIO()
+	options = {"module_height": module_height_mm, "write_text": show_text, "quiet_zone": 2.0}
+	code.write(out, options=options, text=text if text is not None else None)
+	svg = out.getvalue().decode("utf-8")
+	return svg[svg.index("<svg") :]

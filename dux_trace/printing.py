@@ -1,0 +1,35 @@
+"""Jinja helpers for dux_trace's print formats (hooks.py `jinja.methods`)."""
+
+import re
+
+import frappe
+from frappe.utils import getdate
+
+from dux_trace.core.barcodes import BarcodeError, Symbology, element_string, render_svg
+
+
+def item_gtin(item_code: str) -> str | None:
+	"""The item's EAN / GTIN as 14 digits, if its Barcodes table has one."""
+	for barcode in frappe.get_all("Item Barcode", filters={"parent": item_code}, pluck="barcode"):
+		if re.fullmatch(r"\d{8}|\d{12,14}", barcode or ""):
+			return barcode.zfill(14)
+	return None
+
+
+def label_barcode(item_code: str, batch_no: str | None = None, serial_no: str | None = None) -> str:
+	"""The label's barcode as inline SVG: GS1-128 (GTIN, expiry, lot, serial) when the item has a
+	GTIN, EAN-13 for the item alone, Code128 of the serial, lot or item code otherwise."""
+	gtin = item_gtin(item_code)
+	try:
+		if gtin and (batch_no or serial_no):
+			expiry = frappe.db.get_value("Batch", batch_no, "expiry_date") if batch_no else None
+			data, text = element_string(
+				gtin, lot=batch_no, expiry=getdate(expiry) if expiry else None, serial=serial_no
+			)
+			return render_svg(data, Symbology.GS1_128, text=text)
+		if gtin and gtin.startswith("0"):
+			return render_svg(gtin[1:], Symbology.EAN13)
+		return render_svg(serial_no or batch_no or item_code, Symbology.CODE128)
+	except BarcodeError:
+		# a lot or serial outside the GS1 character set still gets a scannable Code128
+		return render_svg(serial_no or batch_no or item_code, Symbology.CODE128)

@@ -13,10 +13,21 @@ required_apps = ["frappe/erpnext"]  # org/repo form: no GitHub lookup at install
 doctype_js = {
 	"Batch": "public/js/batch.js",
 	"Serial No": "public/js/serial_no.js",
+	**{
+		doctype: "public/js/serial_scan.js"
+		for doctype in (
+			"Purchase Receipt",
+			"Purchase Invoice",
+			"Stock Entry",
+			"Delivery Note",
+			"Sales Invoice",
+			"POS Invoice",
+		)
+	},
 }
 
 # Print: barcodes for labels
-jinja = {"methods": ["dux_trace.printing.label_barcode"]}
+jinja = {"methods": ["dux_trace.printing.label_barcode", "dux_trace.printing.row_serials"]}
 
 # Installation
 # ------------
@@ -42,21 +53,39 @@ _INCOMING_STOCK = {
 	"before_submit": "dux_trace.overrides.incoming_stock.before_submit",
 }
 
+_SALE_SERIALS = {
+	"validate": "dux_trace.overrides.serials.validate_sale",
+	"before_submit": "dux_trace.overrides.serials.before_submit_sale",
+	"on_submit": "dux_trace.overrides.serials.on_submit_sale",
+}
+
+_RECEIPT_SERIALS = {
+	"validate": "dux_trace.overrides.serials.validate_receipt",
+	"before_submit": "dux_trace.overrides.serials.before_submit_receipt",
+}
+
+
+def _events(*handlers: dict) -> dict:
+	"""Merge handler maps: an event with several handlers gets them in order."""
+	merged: dict[str, list[str]] = {}
+	for handler in handlers:
+		for event, methods in handler.items():
+			merged.setdefault(event, []).extend([methods] if isinstance(methods, str) else methods)
+	return merged
+
+
 doc_events = {
 	"Item": {
 		"before_validate": "dux_trace.overrides.item.before_validate",
 	},
-	"Delivery Note": _OUTGOING_STOCK,
-	"Sales Invoice": _OUTGOING_STOCK,
-	"POS Invoice": _OUTGOING_STOCK,
-	"Stock Entry": {
-		**_OUTGOING_STOCK,
-		"before_validate": [_OUTGOING_STOCK["before_validate"], _INCOMING_STOCK["before_validate"]],
-		"before_submit": [_OUTGOING_STOCK["before_submit"], _INCOMING_STOCK["before_submit"]],
-	},
-	"Purchase Receipt": _INCOMING_STOCK,
-	"Purchase Invoice": _INCOMING_STOCK,
+	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS),
+	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS),
+	"POS Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS),
+	"Stock Entry": _events(_OUTGOING_STOCK, _INCOMING_STOCK, _RECEIPT_SERIALS),
+	"Purchase Receipt": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
+	"Purchase Invoice": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Pick List": {**_OUTGOING_STOCK, "before_save": "dux_trace.overrides.outgoing_stock.repick_fefo"},
+	"Warranty Claim": {"validate": "dux_trace.api.after_sales.validate_warranty_claim"},
 }
 
 # ERPNext's item details propose FEFO lots (desk forms and Point of Sale)

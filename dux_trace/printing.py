@@ -33,3 +33,11 @@ def label_barcode(item_code: str, batch_no: str | None = None, serial_no: str | 
 	except BarcodeError:
 		# a lot or serial outside the GS1 character set still gets a scannable Code128
 		return render_svg(serial_no or batch_no or item_code, Symbology.CODE128)
+
+
+def row_serials(row) -> list[str]:
+	"""The serial numbers of an invoice or delivery row (its Serial and Batch Bundle, or its
+	serial_no field), for print formats."""
+	from dux_trace.stock.serials import row_serials as serials_of_row
+
+	return serials_of_row(row)

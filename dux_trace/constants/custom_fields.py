@@ -51,6 +51,26 @@ def receipt_lot_fields(after: str) -> list[dict]:
 	]
 
 
+SCANNED_SERIALS = {
+	"fieldname": "dux_scanned_serials",
+	"label": "Scanned Serial Nos",
+	"fieldtype": "Small Text",
+	"read_only": 1,
+	"no_copy": 1,
+	"print_hide": 1,
+	"depends_on": "eval:doc.dux_scanned_serials",
+	"description": "Serials read by the scan dialog; with scanning required, every unit must be here.",
+}
+
+SERIAL_ROW_DOCTYPES = (
+	"Purchase Receipt Item",
+	"Purchase Invoice Item",
+	"Stock Entry Detail",
+	"Delivery Note Item",
+	"Sales Invoice Item",
+	"POS Invoice Item",
+)
+
 CUSTOM_FIELDS = {
 	"Item": [
 		{
@@ -66,7 +86,25 @@ CUSTOM_FIELDS = {
 			"description": "How units of this item are followed in stock. Serial and Lot switch on "
 			"ERPNext's serial numbers or batches (with expiry); Moving Average sets the valuation method.",
 		},
+		{
+			"fieldname": "dux_serial_pattern",
+			"label": "Serial No Format",
+			"fieldtype": "Data",
+			"insert_after": "serial_no_series",
+			"depends_on": "eval:doc.has_serial_no",
+			"translatable": 0,
+			"description": "Regular expression every scanned serial must match, e.g. \\d{15} for an IMEI.",
+		},
+		{
+			"fieldname": "dux_warranty_months",
+			"label": "Warranty (Months)",
+			"fieldtype": "Int",
+			"non_negative": 1,
+			"insert_after": "warranty_period",
+			"description": "Each unit sold is under warranty for this many months from the sale date.",
+		},
 	],
+	**{doctype: [{**SCANNED_SERIALS, "insert_after": "serial_no"}] for doctype in SERIAL_ROW_DOCTYPES},
 	"Purchase Receipt Item": receipt_lot_fields("batch_no"),
 	"Purchase Invoice Item": receipt_lot_fields("batch_no"),
 	"Stock Entry Detail": receipt_lot_fields("batch_no"),

@@ -25,7 +25,7 @@ class TestConcurrentDeliveries(FrappeTestCase):
 		frappe.db.commit()  # the two processes must see the data
 
 		try:
-			outputs = self.submit_in_parallel("Delivery Note", notes)
+			outputs = submit_in_parallel("Delivery Note", notes)
 			submitted = [line for line in outputs if line.startswith("submitted")]
 			refused = [line for line in outputs if line.startswith("refused")]
 			print("\n".join(outputs))
@@ -38,41 +38,44 @@ class TestConcurrentDeliveries(FrappeTestCase):
 			docstatus = sorted(frappe.db.get_value("Delivery Note", name, "docstatus") for name in notes)
 			self.assertEqual(docstatus, [0, 1])
 		finally:
-			self.cleanup(notes, item)
+			cancel_submitted("Delivery Note", notes)
 
-	def submit_in_parallel(self, doctype: str, names: list[str]) -> list[str]:
-		start_file = os.path.join(tempfile.mkdtemp(), "go")
-		processes = [
-			subprocess.Popen(
-				[
-					sys.executable,
-					"-m",
-					"dux_trace.tests.concurrent_submit",
-					frappe.local.site,
-					doctype,
-					name,
-					start_file,
-				],
-				stdout=subprocess.PIPE,
-				stderr=subprocess.STDOUT,
-				text=True,
-				cwd=os.getcwd(),
-			)
-			for name in names
-		]
-		# both processes have loaded frappe and the document: start them together
-		time.sleep(3)
-		open(start_file, "w").close()
-		outputs = []
-		for process in processes:
-			out, _ = process.communicate(timeout=120)
-			outputs.extend(line for line in out.splitlines() if line.startswith(("submitted", "refused")))
-		return outputs
 
-	def cleanup(self, notes: list[str], item: str):
-		frappe.db.rollback()
-		for name in notes:
-			doc = frappe.get_doc("Delivery Note", name)
-			if doc.docstatus == 1:
-				doc.cancel()
-		frappe.db.commit()
+def submit_in_parallel(doctype: str, names: list[str]) -> list[str]:
+	"""Submit each document in its own process, all at the same moment; their output lines."""
+	start_file = os.path.join(tempfile.mkdtemp(), "go")
+	processes = [
+		subprocess.Popen(
+			[
+				sys.executable,
+				"-m",
+				"dux_trace.tests.concurrent_submit",
+				frappe.local.site,
+				doctype,
+				name,
+				start_file,
+			],
+			stdout=subprocess.PIPE,
+			stderr=subprocess.STDOUT,
+			text=True,
+			cwd=os.getcwd(),
+		)
+		for name in names
+	]
+	# both processes have loaded frappe and the document: start them together
+	time.sleep(3)
+	open(start_file, "w").close()
+	outputs = []
+	for process in processes:
+		out, _ = process.communicate(timeout=120)
+		outputs.extend(line for line in out.splitlines() if line.startswith(("submitted", "refused")))
+	return outputs
+
+
+def cancel_submitted(doctype: str, names: list[str]):
+	frappe.db.rollback()
+	for name in names:
+		doc = frappe.get_doc(doctype, name)
+		if doc.docstatus == 1:
+			doc.cancel()
+	frappe.db.commit()

@@ -159,10 +159,18 @@ def make_user(email: str, roles: list[str]) -> str:
 
 
 def make_outgoing(
-	doctype: str, item_code: str, qty: float, *, batch_no: str | None = None, submit=False, **fields
+	doctype: str,
+	item_code: str,
+	qty: float,
+	*,
+	batch_no: str | None = None,
+	submit=False,
+	do_not_insert=False,
+	**fields,
 ):
 	"""A draft Delivery Note, Sales Invoice (update stock), POS Invoice or Stock Entry (Material
-	Issue) of one row from the Stores warehouse of the test company."""
+	Issue) of one row from the Stores warehouse of the test company (not inserted with
+	do_not_insert)."""
 	# a lot chosen by hand goes through the batch_no field, as in the desk form
 	row = {
 		"item_code": item_code,
@@ -184,6 +192,8 @@ def make_outgoing(
 		)
 		# POS validation fills the rest (no taxes in the test company: paid = qty x rate)
 		doc.append("payments", {"mode_of_payment": "Cash", "amount": qty * 25})
+		if do_not_insert:
+			return doc
 		doc.insert()
 		if submit:
 			doc.submit()
@@ -212,6 +222,8 @@ def make_outgoing(
 			}
 		)
 		doc.set_missing_values()
+	if do_not_insert:
+		return doc
 	doc.insert()
 	if submit:
 		doc.submit()

@@ -19,6 +19,7 @@ class DuxTraceSettings(Document):
 		override_role: DF.Link | None
 		require_serial_scan_at_receipt: DF.Check
 		require_serial_scan_at_sale: DF.Check
+		warranty_claim_policy: DF.Literal["Warn", "Block"]
 	# end: auto-generated types
 
 	pass

@@ -1,0 +1,194 @@
+"""After-sales check ("Contrôle SAV"): a clerk scans a device brought back over the counter and is
+told at once whether we sold it, to whom, on which document, and whether it is under warranty.
+
+Every check is recorded in After-Sales Check. The verdict itself is `dux_trace.core.serials`'s; the
+serial's sales and returns are read from the Serial and Batch Bundle ledger through its index on
+`serial_no` (`stock.serials.serial_events`).
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate, now_datetime, nowdate
+
+from dux_trace.api.scan import describe as describe_scan_error
+from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
+from dux_trace.core.gs1 import parse_scan as read_scan
+from dux_trace.core.serials import AfterSalesResult, Verdict, after_sales_verdict, normalise
+from dux_trace.stock.serials import serial_events, serial_states
+
+CHECKS_PER_MINUTE = 30
+
+VERDICT_LABELS = {
+	Verdict.SOLD_HERE: "Sold Here",
+	Verdict.SOLD_TO_ANOTHER_CUSTOMER: "Sold To Another Customer",
+	Verdict.NEVER_SOLD: "Never Sold By Us",
+	Verdict.ALREADY_RETURNED: "Already Returned",
+}
+
+
+@frappe.whitelist(methods=["POST"])
+def check_serial(serial_no: str, customer: str | None = None) -> dict:
+	"""Scan a returned device: the verdict, the sale, the warranty; the check is recorded."""
+	if not frappe.has_permission("After-Sales Check", "read"):
+		frappe.throw(_("You are not allowed to check returned devices."), frappe.PermissionError)
+	throttle()
+	serial = serial_from_scan(serial_no)
+	if customer and not frappe.db.exists("Customer", customer):
+		frappe.throw(_("Customer {0} does not exist.").format(frappe.bold(customer)))
+
+	result = verdict_for(serial, customer)
+	record = record_check(serial, customer, result)
+	return {
+		"name": record.name,
+		"serial_no": serial,
+		"verdict": result.verdict.value,
+		"verdict_label": _(VERDICT_LABELS[result.verdict]),
+		"refused": result.verdict.refused,
+		"message": record.message,
+		"item_code": record.item_code,
+		"item_name": record.item_name,
+		"sold_to": record.sold_to,
+		"sales_document_type": record.sales_document_type,
+		"sales_document": record.sales_document,
+		"sale_date": record.sale_date,
+		"warranty_end": record.warranty_end,
+		"warranty_days_left": record.warranty_days_left if record.warranty_end else None,
+		"under_warranty": bool(record.under_warranty),
+		"return_document": record.return_document,
+	}
+
+
+def throttle():
+	"""At most CHECKS_PER_MINUTE checks a minute per user (a scanner does one at a time; a script
+	probing serial numbers does not)."""
+	minute = now_datetime().strftime("%Y%m%d%H%M")
+	key = frappe.cache.make_key(f"dux_trace:after_sales_check:{frappe.session.user}:{minute}")
+	count = frappe.cache.incrby(key, 1)
+	if count == 1:
+		frappe.cache.expire(key, 60)
+	if count > CHECKS_PER_MINUTE:
+		frappe.throw(
+			_("Too many checks in a minute ({0}). Wait a moment and scan again.").format(CHECKS_PER_MINUTE),
+			frappe.RateLimitExceededError,
+		)
+
+
+def serial_from_scan(scan: str) -> str:
+	"""A plain serial, or the (21) serial of a GS1 code."""
+	serial = normalise(scan)
+	if not serial:
+		frappe.throw(_("Scan the serial number of the device."))
+	try:
+		parsed = read_scan(scan)
+	except Gs1Error as error:
+		if error.code == Gs1ErrorCode.MALFORMED:
+			frappe.throw(describe_scan_error(error), title=_("Scan Not Understood"))
+		return serial  # digits with a wrong GTIN check digit: a serial, not a GTIN
+	if parsed.kind == ScanKind.GS1:
+		if not parsed.serial:
+			frappe.throw(_("This code carries no serial number (21): scan the device's serial."))
+		return parsed.serial
+	return serial
+
+
+def verdict_for(serial: str, customer: str | None = None) -> AfterSalesResult:
+	state = serial_states([serial]).get(serial)
+	item = (
+		frappe.db.get_value("Item", state.item_code, ["warranty_period", "dux_warranty_months"], as_dict=True)
+		if state
+		else None
+	)
+	recorded_end = frappe.db.get_value("Serial No", serial, "warranty_expiry_date") if state else None
+	return after_sales_verdict(
+		known=state,
+		events=serial_events(serial) if state else [],
+		today=getdate(nowdate()),
+		presented_by=customer,
+		warranty_months=cint(item.dux_warranty_months) if item else 0,
+		warranty_days=cint(item.warranty_period) if item else 0,
+		recorded_warranty_end=getdate(recorded_end) if recorded_end else None,
+	)
+
+
+def describe(serial: str, result: AfterSalesResult) -> str:
+	bold = frappe.bold(serial)
+	sale = result.sale
+	if result.verdict == Verdict.NEVER_SOLD:
+		if not result.known:
+			return _("Serial No {0} is unknown: this device was not bought here.").format(bold)
+		if result.in_stock:
+			return _("Serial No {0} is still in our stock: this device was not bought here.").format(bold)
+		return _("Serial No {0} was never sold by us.").format(bold)
+	sold = _("Sold to {0} on {1} ({2}).").format(
+		frappe.bold(sale.customer or "?"),
+		frappe.format(sale.posted.date(), {"fieldtype": "Date"}),
+		f"{_(sale.voucher_type)} {sale.voucher_no}",
+	)
+	if result.verdict == Verdict.ALREADY_RETURNED:
+		return (
+			_("Serial No {0} was already returned ({1}).").format(
+				bold, f"{_(result.returned.voucher_type)} {result.returned.voucher_no}"
+			)
+			+ " "
+			+ sold
+		)
+	if result.verdict == Verdict.SOLD_TO_ANOTHER_CUSTOMER:
+		return _("Serial No {0} was sold to another customer.").format(bold) + " " + sold
+	return sold + " " + describe_warranty(result)
+
+
+def describe_warranty(result: AfterSalesResult) -> str:
+	warranty = result.warranty
+	if not warranty or warranty.end is None:
+		return _("No warranty on this item.")
+	end = frappe.format(warranty.end, {"fieldtype": "Date"})
+	if warranty.covered:
+		return _("Under warranty until {0} ({1} days left).").format(end, warranty.days_left)
+	return _("Warranty ended on {0}.").format(end)
+
+
+def record_check(serial: str, customer: str | None, result: AfterSalesResult):
+	sale, warranty = result.sale, result.warranty
+	state_item = frappe.db.get_value("Serial No", serial, "item_code") if result.known else None
+	doc = frappe.get_doc(
+		{
+			"doctype": "After-Sales Check",
+			"serial_no": serial,
+			"customer": customer,
+			"verdict": result.verdict.value,
+			"refused": int(result.verdict.refused),
+			"checked_by": frappe.session.user,
+			"checked_at": now_datetime(),
+			"item_code": state_item,
+			"sold_to": sale.customer if sale else None,
+			"sales_document_type": sale.voucher_type if sale else None,
+			"sales_document": sale.voucher_no if sale else None,
+			"sale_date": sale.posted.date() if sale else None,
+			"warranty_end": warranty.end if warranty else None,
+			"warranty_days_left": warranty.days_left if warranty and warranty.end else 0,
+			"under_warranty": int(bool(warranty and warranty.covered)),
+			"return_document_type": result.returned.voucher_type if result.returned else None,
+			"return_document": result.returned.voucher_no if result.returned else None,
+			"message": describe(serial, result),
+		}
+	)
+	doc.insert(ignore_permissions=True)  # the caller's right to check was verified above
+	return doc
+
+
+def validate_warranty_claim(doc, method=None):
+	"""A Warranty Claim for a serial we never sold is refused (Block) or flagged (Warn, the
+	default), as Dux Trace Settings say."""
+	if not doc.get("serial_no") or doc.docstatus == 2:
+		return
+	from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
+
+	result = verdict_for(doc.serial_no, doc.get("customer"))
+	if result.verdict == Verdict.SOLD_HERE:
+		return
+	message = describe(doc.serial_no, result)
+	if result.verdict in (Verdict.NEVER_SOLD, Verdict.ALREADY_RETURNED) and (
+		get_settings().warranty_claim_policy == "Block"
+	):
+		frappe.throw(message, title=_("Warranty Claim Refused"))
+	frappe.msgprint(message, title=_("After-Sales Check"), indicator="orange")

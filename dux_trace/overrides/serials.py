@@ -1,0 +1,279 @@
+"""Serial numbers on receipts, sales and returns.
+
+Receipts (Purchase Receipt, Purchase Invoice with stock, Stock Entry rows into a warehouse) and
+sales (Delivery Note, Sales Invoice with stock, POS Invoice):
+- with "Require Serial Scan at Receipt / at Sale" (Dux Trace Settings) a row of a serialized item
+  is submitted only when every unit was scanned (the scan dialog records the serials in
+  `dux_scanned_serials`), and on save wrong serials are refused at once: at receipt one already in
+  stock, of another item or of the wrong format; at sale one unknown, of another item, not in the
+  line's warehouse, twice in the document or on another open document;
+- without them (ERPNext's default behaviour) those problems are shown as warnings, and ERPNext's
+  own validation refuses what it refuses;
+- on submit of a sale, always, the serials are locked and checked as they are now: of two cashiers
+  selling one device at the same moment, exactly one succeeds;
+- on submit of a sale, each serial gets its warranty end date from the item's warranty (months).
+
+Returns (Delivery Note / Sales Invoice / POS Invoice with is_return): a serial that was not on the
+original document is refused, in the clerk's language (ERPNext refuses it too, later, in English).
+"""
+
+from collections import Counter
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate
+
+from dux_trace.core.serials import (
+	ScanVerdict,
+	add_months,
+	check_receipt_scan,
+	check_sale_scan,
+	duplicates,
+	foreign_serials,
+	unscanned,
+)
+from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
+from dux_trace.stock.serials import (
+	held_elsewhere,
+	is_receipt,
+	is_sale,
+	serial_lines,
+	serial_states,
+	serials_of_voucher,
+)
+
+
+class SerialScanError(frappe.ValidationError):
+	"""A serial refused at receipt or at sale, or units not scanned."""
+
+
+class SerialNotOnOriginalError(frappe.ValidationError):
+	pass
+
+
+try:  # a sale of a serial that is no longer there is the error ERPNext itself raises
+	from erpnext.stock.doctype.serial_no.serial_no import SerialNoWarehouseError
+except ImportError:  # pragma: no cover
+	SerialNoWarehouseError = frappe.ValidationError
+
+
+class SerialAlreadySoldError(SerialNoWarehouseError):
+	pass
+
+
+def receipt_strict() -> bool:
+	return bool(cint(get_settings().require_serial_scan_at_receipt))
+
+
+def sale_strict() -> bool:
+	return bool(cint(get_settings().require_serial_scan_at_sale))
+
+
+def report(problems: list[str], strict: bool, title: str, exc=SerialScanError):
+	if not problems:
+		return
+	message = "<br>".join(problems)
+	if strict:
+		frappe.throw(message, exc, title=title)
+	frappe.msgprint(message, title=title, indicator="orange", alert=False)
+
+
+def row_label(line) -> str:
+	return _("Row #{0} ({1})").format(line.row.idx, frappe.bold(line.item_code))
+
+
+# Receipts ------------------------------------------------------------------------------------------
+
+
+def validate_receipt(doc, method=None):
+	if doc.docstatus == 2 or not is_receipt(doc):
+		return
+	lines = serial_lines(doc, inward=True)
+	if not lines:
+		return
+	states = serial_states(serial for line in lines for serial in line.serials)
+	problems = [
+		_("Serial No {0} appears more than once in this document.").format(frappe.bold(serial))
+		for serial in duplicates(serial for line in lines for serial in line.serials)
+	]
+	for line in lines:
+		for serial in line.serials:
+			verdict = check_receipt_scan(
+				serial, item_code=line.item_code, known=states.get(serial), pattern=line.pattern
+			)
+			if not verdict.ok:
+				problems.append(
+					row_label(line) + ": " + receipt_message(verdict, serial, states.get(serial), line)
+				)
+	report(problems, receipt_strict(), _("Serial Numbers Refused"))
+
+
+def receipt_message(verdict: ScanVerdict, serial: str, state, line) -> str:
+	serial = frappe.bold(serial)
+	if verdict == ScanVerdict.ALREADY_IN_STOCK:
+		return _("Serial No {0} is already in stock in {1}.").format(serial, frappe.bold(state.warehouse))
+	if verdict == ScanVerdict.OTHER_ITEM:
+		return _("Serial No {0} belongs to item {1}.").format(serial, frappe.bold(state.item_code))
+	if verdict == ScanVerdict.BAD_FORMAT:
+		return _("Serial No {0} does not have the format of this item ({1}).").format(
+			serial, frappe.bold(line.pattern)
+		)
+	if verdict == ScanVerdict.ALREADY_SCANNED:
+		return _("Serial No {0} was already scanned.").format(serial)
+	return _("The scan is empty.")
+
+
+def before_submit_receipt(doc, method=None):
+	if not is_receipt(doc) or not receipt_strict():
+		return
+	problems = []
+	for line in serial_lines(doc, inward=True):
+		scanned = [serial for serial in line.serials if serial in set(line.scanned)]
+		if len(scanned) < round(line.qty):
+			problems.append(
+				_("{0}: {1} of {2} units scanned. Scan the serial number of each unit received.").format(
+					row_label(line), len(scanned), round(line.qty)
+				)
+			)
+	report(problems, True, _("Serial Numbers Not Scanned"))
+
+
+# Sales ---------------------------------------------------------------------------------------------
+
+
+def validate_sale(doc, method=None):
+	if doc.docstatus == 2:
+		return
+	if doc.get("is_return"):
+		validate_return(doc)
+		return
+	if not is_sale(doc):
+		return
+	lines = serial_lines(doc, inward=False)
+	if not lines:
+		return
+	strict = sale_strict()
+	counts = Counter(serial for line in lines for serial in line.serials)
+	problems = [
+		_("Serial No {0} appears more than once in this document.").format(frappe.bold(serial))
+		for serial, count in counts.items()
+		if count > 1
+	]
+	states = serial_states(counts)
+	for line in lines:
+		held = held_elsewhere(line.serials, line.item_code, doc)
+		for serial in line.serials:
+			verdict = check_sale_scan(
+				serial,
+				item_code=line.item_code,
+				warehouse=line.warehouse,
+				known=states.get(serial),
+				held_by=held.get(serial),
+			)
+			if verdict == ScanVerdict.ON_ANOTHER_DOCUMENT or (strict and not verdict.ok):
+				problems.append(
+					row_label(line) + ": " + sale_message(verdict, serial, states.get(serial), line, held)
+				)
+	report(problems, strict, _("Serial Numbers Refused"))
+
+
+def sale_message(verdict: ScanVerdict, serial: str, state, line, held: dict) -> str:
+	bold = frappe.bold(serial)
+	if verdict == ScanVerdict.UNKNOWN:
+		return _("Serial No {0} does not exist.").format(bold)
+	if verdict == ScanVerdict.OTHER_ITEM:
+		return _("Serial No {0} belongs to item {1}.").format(bold, frappe.bold(state.item_code))
+	if verdict == ScanVerdict.NOT_IN_WAREHOUSE:
+		if state.warehouse:
+			return _("Serial No {0} is in {1}, not in {2}.").format(
+				bold, frappe.bold(state.warehouse), frappe.bold(line.warehouse)
+			)
+		return _("Serial No {0} is not in stock ({1}).").format(bold, _(state.status or "Inactive"))
+	if verdict == ScanVerdict.ON_ANOTHER_DOCUMENT:
+		return _("Serial No {0} is already on {1}.").format(bold, frappe.bold(held[serial]))
+	if verdict == ScanVerdict.ALREADY_SCANNED:
+		return _("Serial No {0} was already scanned.").format(bold)
+	return _("The scan is empty.")
+
+
+def before_submit_sale(doc, method=None):
+	"""Every unit scanned (strict mode), then the serials locked and checked as they are now."""
+	if not is_sale(doc):
+		return
+	lines = serial_lines(doc, inward=False)
+	if not lines:
+		return
+	if sale_strict():
+		problems = []
+		for line in lines:
+			missing = round(line.qty) - len([s for s in line.serials if s in set(line.scanned)])
+			if missing > 0 or unscanned(line.serials, line.scanned):
+				problems.append(
+					_(
+						"{0}: which one are you selling? Scan the serial number of each unit sold ({1} of {2} scanned)."
+					).format(
+						row_label(line),
+						len([s for s in line.serials if s in set(line.scanned)]),
+						round(line.qty),
+					)
+				)
+		report(problems, True, _("Serial Numbers Not Scanned"))
+
+	states = serial_states((serial for line in lines for serial in line.serials), for_update=True)
+	for line in lines:
+		for serial in line.serials:
+			state = states.get(serial)
+			if state and state.item_code == line.item_code and state.warehouse != line.warehouse:
+				frappe.throw(
+					_("{0}: Serial No {1} has just left {2} ({3}): it cannot be sold again.").format(
+						row_label(line),
+						frappe.bold(serial),
+						frappe.bold(line.warehouse),
+						_(state.status or ""),
+					),
+					SerialAlreadySoldError,
+					title=_("Serial No Already Sold"),
+				)
+
+
+def on_submit_sale(doc, method=None):
+	"""The warranty of each unit sold starts today: Serial No gets its warranty expiry date from
+	the item's warranty in months (ERPNext's own Warranty Period in days is applied by ERPNext)."""
+	if not is_sale(doc) or doc.doctype == "POS Invoice":  # POS moves stock at consolidation
+		return
+	months = {}
+	for line in serial_lines(doc, inward=False):
+		if line.item_code not in months:
+			months[line.item_code] = cint(frappe.db.get_value("Item", line.item_code, "dux_warranty_months"))
+		if months[line.item_code] > 0 and line.serials:
+			end = add_months(getdate(doc.posting_date), months[line.item_code])
+			table = frappe.qb.DocType("Serial No")
+			(
+				frappe.qb.update(table)
+				.set(table.warranty_expiry_date, end)
+				.set(table.warranty_period, (end - getdate(doc.posting_date)).days)
+				.where(table.name.isin(line.serials))
+				.run()
+			)
+
+
+# Returns -------------------------------------------------------------------------------------------
+
+
+def validate_return(doc):
+	if not doc.get("return_against"):
+		return
+	lines = serial_lines(doc, inward=True)
+	if not lines:
+		return
+	original = serials_of_voucher(doc.doctype, doc.return_against)
+	problems = []
+	for line in lines:
+		for serial in foreign_serials(line.serials, original):
+			problems.append(
+				_("{0}: Serial No {1} was not sold on {2}: it cannot be returned against it.").format(
+					row_label(line), frappe.bold(serial), frappe.bold(doc.return_against)
+				)
+			)
+	if problems:
+		frappe.throw("<br>".join(problems), SerialNotOnOriginalError, title=_("Serial No Not Sold Here"))

@@ -1,0 +1,265 @@
+"""Reading serial numbers for the rules in `dux_trace.core.serials`.
+
+Where a serial is (ERPNext's Serial No), which rows carry it (the row's Serial and Batch Bundle, or
+the serial_no text field ERPNext turns into a bundle on submit), whether another open document
+already holds it, and its sales and returns (the Serial and Batch Bundle ledger, whose
+`serial_no` column is indexed: one index seek per check, whatever the number of serials).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import frappe
+from frappe.query_builder import Order
+from frappe.utils import cint, flt, get_datetime
+
+from dux_trace.core.serials import Movement, SerialEvent, SerialState, split_serials
+
+SCANNED_FIELD = "dux_scanned_serials"
+SALES = ("Delivery Note", "Sales Invoice", "POS Invoice")
+RECEIPTS = ("Purchase Receipt", "Purchase Invoice", "Stock Entry")
+
+
+@dataclass
+class SerialLine:
+	"""A row of a serialized item on a receipt or a sale."""
+
+	row: object
+	item_code: str
+	warehouse: str
+	qty: float
+	serials: list[str]
+	scanned: list[str]
+	pattern: str | None = None
+
+
+def is_sale(doc) -> bool:
+	if doc.doctype not in SALES or doc.get("is_return"):
+		return False
+	return doc.doctype != "Sales Invoice" or cint(doc.get("update_stock"))
+
+
+def is_receipt(doc) -> bool:
+	if doc.doctype not in RECEIPTS or doc.get("is_return"):
+		return False
+	return doc.doctype != "Purchase Invoice" or cint(doc.get("update_stock"))
+
+
+def row_warehouse(doc, row, inward: bool) -> str | None:
+	if doc.doctype == "Stock Entry":
+		if inward:
+			return row.get("t_warehouse") if not row.get("s_warehouse") else None
+		return row.get("s_warehouse")
+	return row.get("warehouse")
+
+
+def row_serials(row) -> list[str]:
+	"""The serials of a row, from its bundle when it has one, else from its serial_no field."""
+	if bundle := row.get("serial_and_batch_bundle"):
+		return frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": bundle, "serial_no": ("is", "set")},
+			pluck="serial_no",
+			order_by="idx asc",
+		)
+	return split_serials(row.get("serial_no"))
+
+
+def serial_lines(doc, inward: bool) -> list[SerialLine]:
+	rows = [
+		(row, warehouse)
+		for row in doc.get("items") or []
+		if row.get("item_code") and (warehouse := row_warehouse(doc, row, inward))
+	]
+	if not rows:
+		return []
+	items = {
+		item.name: item
+		for item in frappe.get_all(
+			"Item",
+			filters={"name": ("in", list({row.item_code for row, _ in rows})), "has_serial_no": 1},
+			fields=["name", "dux_serial_pattern"],
+		)
+	}
+	return [
+		SerialLine(
+			row=row,
+			item_code=row.item_code,
+			warehouse=warehouse,
+			qty=flt(row.get("stock_qty") or row.get("transfer_qty"))
+			or flt(row.get("qty")) * (flt(row.get("conversion_factor")) or 1),
+			serials=row_serials(row),
+			scanned=split_serials(row.get(SCANNED_FIELD)),
+			pattern=items[row.item_code].dux_serial_pattern,
+		)
+		for row, warehouse in rows
+		if row.item_code in items
+	]
+
+
+def serial_states(serials: Iterable[str], for_update: bool = False) -> dict[str, SerialState]:
+	"""ERPNext's record of each serial; with for_update the rows stay locked until the transaction
+	ends, so that two sales of one serial follow each other and the second sees the first."""
+	serials = list(set(serials))
+	if not serials:
+		return {}
+	table = frappe.qb.DocType("Serial No")
+	query = (
+		frappe.qb.from_(table)
+		.select(table.name, table.item_code, table.warehouse, table.status)
+		.where(table.name.isin(serials))
+	)
+	if for_update:
+		query = query.for_update()
+	return {
+		row.name: SerialState(row.name, row.item_code, row.warehouse, row.status)
+		for row in query.run(as_dict=True)
+	}
+
+
+def held_elsewhere(serials: Iterable[str], item_code: str, doc) -> dict[str, str]:
+	"""Serials already on another open sale: a draft Delivery Note / Sales Invoice / POS Invoice
+	(in its bundle or its serial_no field), or a submitted POS Invoice not yet consolidated
+	(POS moves no stock until its closing). {serial: "DocType name"}."""
+	serials = set(serials)
+	if not serials:
+		return {}
+	found: dict[str, str] = {}
+
+	bundle, entry = frappe.qb.DocType("Serial and Batch Bundle"), frappe.qb.DocType("Serial and Batch Entry")
+	rows = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(entry.parent == bundle.name)
+		.select(entry.serial_no, bundle.voucher_type, bundle.voucher_no, bundle.docstatus)
+		.where(entry.serial_no.isin(list(serials)))
+		.where(bundle.type_of_transaction == "Outward")
+		.where(bundle.voucher_type.isin(SALES))
+		.where(bundle.is_cancelled == 0)
+		.where(bundle.docstatus < 2)
+		.where(bundle.voucher_no != (doc.name or ""))
+		.run(as_dict=True)
+	)
+	for row in rows:
+		voucher_status = frappe.db.get_value(row.voucher_type, row.voucher_no, "docstatus")
+		if voucher_status == 0 or (
+			voucher_status == 1 and is_open_pos_invoice(row.voucher_type, row.voucher_no)
+		):
+			found.setdefault(row.serial_no, f"{row.voucher_type} {row.voucher_no}")
+
+	for doctype in SALES:
+		child = frappe.qb.DocType(f"{doctype} Item")
+		parent = frappe.qb.DocType(doctype)
+		like = None
+		for serial in serials - set(found):
+			condition = child.serial_no.like(f"%{serial}%")
+			like = condition if like is None else like | condition
+		if like is None:
+			break
+		query = (
+			frappe.qb.from_(child)
+			.join(parent)
+			.on(child.parent == parent.name)
+			.select(child.serial_no, parent.name, parent.docstatus)
+			.where(child.item_code == item_code)
+			.where(child.parenttype == doctype)
+			.where(parent.docstatus < 2)
+			.where(parent.name != (doc.name or ""))
+			.where(parent.is_return == 0)
+			.where(like)
+		)
+		if doctype == "POS Invoice":
+			query = query.where(
+				(parent.docstatus == 0)
+				| parent.consolidated_invoice.isnull()
+				| (parent.consolidated_invoice == "")
+			)
+		else:
+			query = query.where(parent.docstatus == 0)
+		for row in query.run(as_dict=True):
+			for serial in set(split_serials(row.serial_no)) & serials:
+				found.setdefault(serial, f"{doctype} {row.name}")
+	return found
+
+
+def is_open_pos_invoice(voucher_type: str, voucher_no: str) -> bool:
+	return voucher_type == "POS Invoice" and not frappe.db.get_value(
+		"POS Invoice", voucher_no, "consolidated_invoice"
+	)
+
+
+def serial_events(serial: str) -> list[SerialEvent]:
+	"""Sales of the serial to customers and returns from them, from submitted, uncancelled
+	bundles."""
+	bundle, entry = frappe.qb.DocType("Serial and Batch Bundle"), frappe.qb.DocType("Serial and Batch Entry")
+	rows = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(entry.parent == bundle.name)
+		.select(
+			bundle.voucher_type,
+			bundle.voucher_no,
+			bundle.type_of_transaction,
+			bundle.posting_date,
+			bundle.posting_time,
+			bundle.creation,
+		)
+		.where(entry.serial_no == serial)
+		.where(bundle.voucher_type.isin(SALES))
+		.where(bundle.docstatus == 1)
+		.where(bundle.is_cancelled == 0)
+		.orderby(bundle.posting_date, order=Order.asc)
+		.run(as_dict=True)
+	)
+	events = []
+	for row in rows:
+		voucher = frappe.db.get_value(
+			row.voucher_type, row.voucher_no, ["customer", "is_return", "docstatus"], as_dict=True
+		)
+		if not voucher or voucher.docstatus != 1:
+			continue
+		if row.voucher_type == "POS Invoice" and not voucher.is_return:
+			# a consolidated POS sale appears again on its Sales Invoice: count it once
+			if frappe.db.get_value("POS Invoice", row.voucher_no, "consolidated_invoice"):
+				continue
+		kind = Movement.RETURN if voucher.is_return else Movement.SALE
+		if (row.type_of_transaction == "Inward") != voucher.is_return:
+			continue
+		events.append(
+			SerialEvent(
+				kind,
+				row.voucher_type,
+				row.voucher_no,
+				posted_at(row),
+				voucher.customer,
+			)
+		)
+	return events
+
+
+def posted_at(row) -> datetime:
+	if row.posting_date and row.posting_time is not None:
+		return get_datetime(f"{row.posting_date} {row.posting_time}")
+	return get_datetime(row.creation)
+
+
+def serials_of_voucher(voucher_type: str, voucher_no: str) -> set[str]:
+	"""Every serial a submitted document moved (all its bundles)."""
+	bundle, entry = frappe.qb.DocType("Serial and Batch Bundle"), frappe.qb.DocType("Serial and Batch Entry")
+	serials = set(
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(entry.parent == bundle.name)
+		.select(entry.serial_no)
+		.where(bundle.voucher_type == voucher_type)
+		.where(bundle.voucher_no == voucher_no)
+		.where(bundle.docstatus == 1)
+		.where(bundle.is_cancelled == 0)
+		.run(pluck=True)
+	)
+	for row in frappe.get_all(
+		f"{voucher_type} Item", filters={"parent": voucher_no}, fields=["serial_no"], limit_page_length=0
+	):
+		serials.update(split_serials(row.serial_no))
+	return {serial for serial in serials if serial}

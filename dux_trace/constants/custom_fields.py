@@ -104,10 +104,12 @@ CUSTOM_FIELDS = {
 			"description": "Each unit sold is under warranty for this many months from the sale date.",
 		},
 	],
-	**{doctype: [{**SCANNED_SERIALS, "insert_after": "serial_no"}] for doctype in SERIAL_ROW_DOCTYPES},
 	"Purchase Receipt Item": receipt_lot_fields("batch_no"),
 	"Purchase Invoice Item": receipt_lot_fields("batch_no"),
 	"Stock Entry Detail": receipt_lot_fields("batch_no"),
+	"Delivery Note Item": [],
+	"Sales Invoice Item": [],
+	"POS Invoice Item": [],
 	"Customer": [
 		{
 			"fieldname": "dux_traceability_section",
@@ -143,3 +145,6 @@ CUSTOM_FIELDS = {
 		)
 	},
 }
+
+for _doctype in SERIAL_ROW_DOCTYPES:
+	CUSTOM_FIELDS[_doctype].append({**SCANNED_SERIALS, "insert_after": "serial_no"})

@@ -63,3 +63,13 @@ class TestUninstall(FrappeTestCase):
 			frappe.db.commit()
 		self.assertIsNotNone(frappe.get_meta("Item").get_field("dux_tracking_mode"))
 		self.assertEqual(frappe.db.get_value("Item", lot_item.name, "dux_tracking_mode"), "Lot")
+
+	def test_every_custom_field_of_the_app_has_its_column(self):
+		from dux_trace.constants.custom_fields import CUSTOM_FIELDS
+
+		for doctype, fields in CUSTOM_FIELDS.items():
+			for field in fields:
+				if field["fieldtype"] in ("Section Break", "Column Break", "Tab Break", "HTML"):
+					continue
+				with self.subTest(doctype=doctype, field=field["fieldname"]):
+					self.assertTrue(frappe.db.has_column(doctype, field["fieldname"]))

@@ -33,6 +33,17 @@ def make_base_data():
 		make_warehouse(warehouse)
 	make_customer(CUSTOMER)
 	make_supplier(SUPPLIER)
+	make_exchange_rate("USD", CURRENCY, 10.0)
+
+
+def make_exchange_rate(from_currency: str, to_currency: str, rate: float):
+	"""ERPNext's default price lists are in USD; with no rate API offline, desk forms of the test
+	company would ask for a Currency Exchange record."""
+	filters = {"from_currency": from_currency, "to_currency": to_currency}
+	if not frappe.db.exists("Currency Exchange", filters):
+		frappe.get_doc(
+			{"doctype": "Currency Exchange", "date": "2020-01-01", "exchange_rate": rate, **filters}
+		).insert(ignore_permissions=True)
 
 
 def make_fiscal_year(year: int):

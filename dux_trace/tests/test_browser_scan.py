@@ -1,0 +1,163 @@
+"""The serial scan dialog in a real browser: headless Chromium (Debian's) driven by Playwright
+against this site served by Frappe's own web server.
+
+A storekeeper opens a Purchase Receipt of 3 phones, scans three serials (each scan = text +
+Enter), scans one of them twice and sees it refused, closes the dialog, saves and submits; scanning
+is required by the settings, so the submission proves that every unit was scanned.
+
+Needs Chromium (`/usr/bin/chromium`, or DUX_TRACE_CHROMIUM) and the `playwright` package: a machine
+without them fails this test rather than skipping it, unless DUX_TRACE_SKIP_BROWSER=1 is set.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils.password import update_password
+
+from dux_trace.tests.test_serials import imeis, purchase_receipt, serial_item
+from dux_trace.tests.utils import CURRENCY, STORES, make_exchange_rate, make_user
+
+USER = "magasinier@dux-trace.test"
+PASSWORD = "Scan-Test-2026!"
+CHROMIUM_FLAGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-quic",
+	"--no-first-run",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+]
+
+
+def free_port() -> int:
+	with socket.socket() as sock:
+		sock.bind(("127.0.0.1", 0))
+		return sock.getsockname()[1]
+
+
+@unittest.skipIf(os.environ.get("DUX_TRACE_SKIP_BROWSER") == "1", "DUX_TRACE_SKIP_BROWSER=1")
+class TestSerialScanInBrowser(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.chromium = os.environ.get("DUX_TRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+		if not os.path.exists(cls.chromium):
+			raise RuntimeError(
+				f"Chromium not found at {cls.chromium}: install Debian's chromium or set DUX_TRACE_CHROMIUM"
+			)
+		make_user(USER, ["Stock User", "Stock Manager", "Purchase User", "Purchase Manager", "Item Manager"])
+		frappe.db.set_value("User", USER, "language", "en")
+		update_password(USER, PASSWORD)
+		cls.previous = frappe.db.get_single_value("Dux Trace Settings", "require_serial_scan_at_receipt")
+		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", 1)
+		make_exchange_rate("USD", CURRENCY, 10.0)
+		cls.item = serial_item()
+		receipt = purchase_receipt(cls.item, 3, [], scanned=[])
+		receipt.items[0].use_serial_batch_fields = 1
+		receipt.insert()
+		cls.receipt = receipt.name
+		frappe.db.commit()  # the web server reads what is committed
+
+		cls.port = free_port()
+		cls.server = subprocess.Popen(
+			[
+				sys.executable,
+				"-m",
+				"frappe.utils.bench_helper",
+				"frappe",
+				"--site",
+				frappe.local.site,
+				"serve",
+				"--port",
+				str(cls.port),
+				"--noreload",
+				"--nothreading",
+			],
+			cwd=os.getcwd(),
+			stdout=subprocess.DEVNULL,
+			stderr=subprocess.DEVNULL,
+		)
+		deadline = time.monotonic() + 60
+		while time.monotonic() < deadline:
+			try:
+				socket.create_connection(("127.0.0.1", cls.port), timeout=1).close()
+				break
+			except OSError:
+				time.sleep(0.3)
+		else:
+			raise RuntimeError("the Frappe web server did not start")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.server.terminate()
+		cls.server.wait(timeout=30)
+		frappe.db.rollback()
+		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", cls.previous or 0)
+		receipt = frappe.get_doc("Purchase Receipt", cls.receipt)
+		if receipt.docstatus == 1:
+			receipt.cancel()
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def test_scan_three_serials_one_duplicate_refused_then_submit(self):
+		from playwright.sync_api import expect, sync_playwright
+
+		base = f"http://127.0.0.1:{self.port}"
+		serials = imeis(3)
+		with sync_playwright() as playwright:
+			browser = playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_FLAGS)
+			try:
+				context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 1000})
+				response = context.request.post("/api/method/login", form={"usr": USER, "pwd": PASSWORD})
+				self.assertTrue(response.ok, response.text())
+				page = context.new_page()
+				page.set_default_timeout(30_000)
+				page.goto(f"/app/purchase-receipt/{self.receipt}")
+				page.get_by_role("button", name="Scan Serial Nos").click()
+
+				scan = page.locator("input[data-dux-scan]")
+				expect(scan).to_be_visible()
+				count = page.locator(".dux-scan-count")
+				message = page.locator(".dux-scan-message")
+				for done, serial in enumerate(serials[:2], start=1):
+					scan.fill(serial)
+					scan.press("Enter")
+					expect(count).to_have_text(f"{done} of 3 scanned")
+				scan.fill(serials[1])  # the same unit again
+				scan.press("Enter")
+				expect(message).to_contain_text("was already scanned")
+				expect(count).to_have_text("2 of 3 scanned")
+				os.makedirs("/tmp/dux_trace", exist_ok=True)
+				page.screenshot(path="/tmp/dux_trace/serial-scan-dialog.png")
+				scan.fill(serials[2])
+				scan.press("Enter")
+				expect(count).to_have_text("3 of 3 scanned")
+				page.locator(".dux-serial-scan .modal-footer .btn-primary").click()
+
+				page.keyboard.press("Control+s")
+				expect(page.locator(".indicator-pill").filter(has_text="Not Saved")).to_have_count(0)
+				page.get_by_role("button", name="Submit").first.click()
+				page.locator(".modal.show .btn-primary").filter(has_text="Yes").click()
+				try:
+					expect(page.get_by_text("has been submitted successfully")).to_be_visible()
+				except AssertionError:
+					page.screenshot(path="/tmp/dux_trace/serial-scan-failed.png", full_page=True)
+					raise
+				page.screenshot(path="/tmp/dux_trace/serial-scan-submitted.png", full_page=True)
+			finally:
+				browser.close()
+
+		frappe.db.rollback()  # see what the web server committed
+		self.assertEqual(frappe.db.get_value("Purchase Receipt", self.receipt, "docstatus"), 1)
+		self.assertEqual(
+			{frappe.db.get_value("Serial No", serial, "warehouse") for serial in serials}, {STORES}
+		)

@@ -7,5 +7,10 @@ frappe.ui.form.on("Serial No", {
 			() => frappe.set_route("query-report", "Lot Trace", { serial_no: frm.doc.name }),
 			__("Traceability")
 		);
+		frm.add_custom_button(
+			__("After-Sales Check"),
+			() => frappe.set_route("after-sales-counter", { serial_no: frm.doc.name }),
+			__("Traceability")
+		);
 	},
 });

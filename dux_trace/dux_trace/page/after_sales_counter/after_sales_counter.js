@@ -4,13 +4,23 @@
 // "Contrôle SAV": the clerk scans the returned device (and, if known, picks the customer
 // presenting it); the verdict shows at once and the check is recorded in After-Sales Check.
 
-frappe.pages["after-sales-check"].on_page_load = function (wrapper) {
+frappe.pages["after-sales-counter"].on_page_load = function (wrapper) {
 	const page = frappe.ui.make_app_page({
 		parent: wrapper,
 		title: __("After-Sales Check"),
 		single_column: true,
 	});
-	new dux_trace_after_sales.Counter(page);
+	wrapper.counter = new dux_trace_after_sales.Counter(page);
+};
+
+frappe.pages["after-sales-counter"].on_page_show = function (wrapper) {
+	// opened from a Serial No form: the serial is filled in, the clerk confirms with Enter
+	const serial_no = frappe.route_options && frappe.route_options.serial_no;
+	if (serial_no && wrapper.counter) {
+		frappe.route_options = null;
+		wrapper.counter.scan.set_value(serial_no);
+		wrapper.counter.scan.$input.focus();
+	}
 };
 
 frappe.provide("dux_trace_after_sales");

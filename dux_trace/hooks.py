@@ -91,6 +91,12 @@ doc_events = {
 # ERPNext's item details propose FEFO lots (desk forms and Point of Sale)
 override_whitelisted_methods = {
 	"erpnext.stock.get_item_details.get_item_details": "dux_trace.overrides.item_details.get_item_details",
+	# GS1 codes (product, lot, expiry, serial in one scan) in ERPNext's scan fields and POS search
+	"erpnext.stock.utils.scan_barcode": "dux_trace.overrides.barcode_scan.scan_barcode",
+	"erpnext.selling.page.point_of_sale.point_of_sale.search_for_serial_or_batch_or_barcode_number": (
+		"dux_trace.overrides.barcode_scan.search_for_serial_or_batch_or_barcode_number"
+	),
+	"erpnext.selling.page.point_of_sale.point_of_sale.get_items": "dux_trace.overrides.barcode_scan.get_items",
 }
 
 export_python_type_annotations = True

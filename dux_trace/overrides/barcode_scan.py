@@ -1,0 +1,79 @@
+"""GS1 codes in ERPNext's own scan fields.
+
+ERPNext's *Scan Barcode* field (Purchase Receipt, Stock Entry, Delivery Note, Sales Invoice, POS
+Invoice, Pick List...) and the Point of Sale item search look a scan up as an item barcode, a serial
+number or a lot, as typed. A pharmacy or food wholesaler scans GS1 codes that carry the product
+(01), the lot (10), the expiry (17) and the serial (21) in one string: ERPNext finds nothing.
+
+These wrappers (hooks.py `override_whitelisted_methods`) ask ERPNext first, so every plain scan
+behaves exactly as before; only a scan ERPNext does not know and that reads as GS1 is answered from
+its parts: the item through Item Barcode (GTIN), the serial, and the lot, whose Batch is created with
+the code's expiry the first time the lot is seen (a known lot with another expiry is refused). A
+malformed or unknown code gets a clear message and nothing is filled.
+"""
+
+import frappe
+from erpnext.selling.page.point_of_sale import point_of_sale
+from erpnext.stock.utils import _update_item_info
+from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
+from frappe import _
+
+from dux_trace.api.scan import describe, item_by_barcode
+from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
+from dux_trace.core.gs1 import parse_scan as read_scan
+
+
+@frappe.whitelist()
+def scan_barcode(search_value: str) -> dict:
+	if result := erpnext_scan_barcode(search_value):
+		return result
+	return gs1_scan(search_value) or {}
+
+
+@frappe.whitelist()
+def search_for_serial_or_batch_or_barcode_number(search_value: str) -> dict:
+	return scan_barcode(search_value)
+
+
+@frappe.whitelist()
+def get_items(start, page_length, price_list, item_group, pos_profile, search_term=""):
+	"""Point of Sale item search: a GS1 code is searched as its serial, lot or GTIN, which
+	ERPNext's search knows."""
+	if search_term and not erpnext_scan_barcode(search_term):
+		if scan := gs1_scan(search_term):
+			search_term = scan.get("serial_no") or scan.get("batch_no") or scan.get("barcode")
+	return point_of_sale.get_items(start, page_length, price_list, item_group, pos_profile, search_term)
+
+
+def gs1_scan(text: str) -> dict | None:
+	"""ERPNext's scan result (item_code, barcode, batch_no, serial_no, has_batch_no, has_serial_no)
+	for a GS1 code, with batch_expiry_date; None when the text is not GS1 at all."""
+	try:
+		scan = read_scan(text, allow_plain=True)
+	except Gs1Error as error:
+		frappe.throw(describe(error), title=_("Scan Not Understood"))
+	if scan.kind != ScanKind.GS1 or not scan.gtin:
+		return None
+	barcodes = gtin_candidates(scan.gtin)
+	item_code = item_by_barcode(barcodes)
+	if not item_code:
+		frappe.throw(
+			_("No item has the barcode {0} (GTIN). Add it to the item's Barcodes.").format(
+				frappe.bold(scan.gtin)
+			),
+			title=_("Unknown Product"),
+		)
+	barcode = frappe.db.get_value(
+		"Item Barcode", {"parent": item_code, "barcode": ("in", barcodes)}, "barcode"
+	)
+	result = _update_item_info(frappe._dict(item_code=item_code, barcode=barcode))
+	if scan.serial:
+		if not result.has_serial_no:
+			frappe.throw(_("Item {0} has no serial numbers, but the code carries one.").format(item_code))
+		result.serial_no = scan.serial
+	if scan.lot and result.has_batch_no:
+		from dux_trace.overrides.incoming_stock import ensure_lot
+
+		result.batch_no = ensure_lot(item_code, scan.lot, scan.expiry_date, scan.manufacturing_date)
+		result.batch_expiry_date = frappe.db.get_value("Batch", result.batch_no, "expiry_date")
+	return result

@@ -308,6 +308,7 @@ def timed(fn, runs: int) -> float:
 
 def measure(item: str, sold: str, runs: int):
 	from erpnext.stock.report.serial_no_ledger.serial_no_ledger import execute as serial_no_ledger
+	from frappe.query_builder.functions import Count
 
 	from dux_trace.api.after_sales import check_serial, verdict_for
 
@@ -339,7 +340,7 @@ def measure(item: str, sold: str, runs: int):
 	)
 	print(
 		f"serials on the site: {frappe.db.count('Serial No'):,}; serial entries: "
-		f"{frappe.qb.from_(entry).select(frappe.qb.functions.Count('*')).run()[0][0]:,}; "
+		f"{frappe.qb.from_(entry).select(Count('*')).run()[0][0]:,}; "
 		f"stock ledger rows: {frappe.db.count('Stock Ledger Entry'):,}"
 	)
 	print(

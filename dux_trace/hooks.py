@@ -14,27 +14,27 @@ doctype_js = {
 	"Batch": "public/js/batch.js",
 	"Serial No": "public/js/serial_no.js",
 	**{
-		doctype: "public/js/serial_scan.js"
-		for doctype in (
-			"Purchase Receipt",
-			"Purchase Invoice",
-			"Stock Entry",
-			"Delivery Note",
-			"Sales Invoice",
-			"POS Invoice",
-		)
+		doctype: ["public/js/serial_scan.js", "public/js/labels.js"]
+		for doctype in ("Purchase Receipt", "Purchase Invoice", "Stock Entry")
 	},
+	**{doctype: "public/js/serial_scan.js" for doctype in ("Delivery Note", "Sales Invoice", "POS Invoice")},
 }
 
 # Print: barcodes for labels
-jinja = {"methods": ["dux_trace.printing.label_barcode", "dux_trace.printing.row_serials"]}
+jinja = {
+	"methods": [
+		"dux_trace.printing.label_barcode",
+		"dux_trace.printing.label_price",
+		"dux_trace.printing.row_serials",
+	]
+}
 
 # Installation
 # ------------
 after_install = "dux_trace.install.after_install"
 before_uninstall = "dux_trace.install.before_uninstall"
 # custom fields are declared in dux_trace/constants/custom_fields.py and re-applied on every migrate
-after_migrate = "dux_trace.install.make_custom_fields"
+after_migrate = "dux_trace.install.after_migrate"
 
 # Testing
 # -------

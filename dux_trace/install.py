@@ -9,6 +9,41 @@ def after_install():
 	from dux_trace.patches.v1_0.set_tracking_mode_from_item_flags import execute as set_tracking_modes
 
 	set_tracking_modes()
+	make_label_templates()
+
+
+def after_migrate():
+	make_custom_fields()
+	make_label_templates()
+
+
+#: the two label layouts shops use most: an A4 sheet of 24 (70 x 37 mm) and a 50 x 30 mm roll
+DEFAULT_LABEL_TEMPLATES = (
+	{
+		"template_name": "A4 3 x 8 (70 x 37 mm)",
+		"page": "A4",
+		"label_width_mm": 70,
+		"label_height_mm": 37,
+		"rows": 8,
+		"columns": 3,
+		"margin_top_mm": 0.5,
+	},
+	{
+		"template_name": "Roll 50 x 30 mm",
+		"page": "Roll",
+		"label_width_mm": 50,
+		"label_height_mm": 30,
+		"rows": 1,
+		"columns": 1,
+		"show_item_code": 0,
+	},
+)
+
+
+def make_label_templates():
+	for template in DEFAULT_LABEL_TEMPLATES:
+		if not frappe.db.exists("Label Template", template["template_name"]):
+			frappe.get_doc({"doctype": "Label Template", **template}).insert(ignore_permissions=True)
 
 
 def before_uninstall():

@@ -41,3 +41,10 @@ def row_serials(row) -> list[str]:
 	from dux_trace.stock.serials import row_serials as serials_of_row
 
 	return serials_of_row(row)
+
+
+def label_price(item_code: str) -> str:
+	"""The item's selling price incl. tax, formatted, for labels ('' when it has none)."""
+	from dux_trace.stock.labels import price_incl_tax
+
+	return price_incl_tax(item_code) or ""

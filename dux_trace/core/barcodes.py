@@ -56,6 +56,7 @@ def render_svg(
 	text: str | None = None,
 	module_height_mm: float = 10.0,
 	show_text: bool = True,
+	fit: bool = False,
 ) -> str:
 	"""A standalone <svg> element for inlining into a label."""
 	symbology = Symbology(symbology)
@@ -71,4 +72,24 @@ def render_svg(
 	options = {"module_height": module_height_mm, "write_text": show_text, "quiet_zone": 2.0}
 	code.write(out, options=options, text=text if text is not None else None)
 	svg = out.getvalue().decode("utf-8")
-	return svg[svg.index("<svg") :]
+	svg = svg[svg.index("<svg") :]
+	return scalable(svg) if fit else svg
+
+
+_SIZE = re.compile(r'<svg([^>]*?) width="([\d.]+)mm" height="([\d.]+)mm"')
+PX_PER_MM = 96 / 25.4
+
+
+def scalable(svg: str) -> str:
+	"""The same drawing with a viewBox and width 100%: it fills the width of its box and keeps its
+	proportions (python-barcode writes a fixed size in mm)."""
+	match = _SIZE.search(svg)
+	if not match:
+		return svg
+	width, height = float(match.group(2)) * PX_PER_MM, float(match.group(3)) * PX_PER_MM
+	return svg.replace(
+		match.group(0),
+		f'<svg{match.group(1)} viewBox="0 0 {width:.3f} {height:.3f}" width="100%" '
+		f'preserveAspectRatio="xMinYMin meet"',
+		1,
+	)

@@ -1,10 +1,16 @@
 """Lot labels print the item, the lot, its expiry and a GS1-128 barcode carrying them."""
 
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
-from dux_trace.tests.utils import make_item, make_lot
+from dux_trace.tests.utils import COMPANY, CURRENCY, STORES, SUPPLIER, make_item, make_lot, make_user
 
 
 class TestLotLabel(FrappeTestCase):
@@ -28,3 +34,189 @@ class TestLotLabel(FrappeTestCase):
 		html = frappe.get_print("Batch", lot, print_format="Dux Batch Label")
 		self.assertIn("<svg", html)
 		self.assertIn(">VRAC-01<", html)  # the barcode's human-readable text
+
+
+class TestLabelSheets(FrappeTestCase):
+	"""A Purchase Receipt of 3 phones (serials) and 10 boxes of one lot prints 13 labels; the PDF,
+	turned into PNG by pdftoppm, decodes back to the GS1 data of each unit."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from dux_trace.tests.test_serials import imeis
+
+		suffix = frappe.generate_hash(length=5)
+		cls.phone = make_item(f"_DUX Label Phone {suffix}", "Serial", item_name="Smartphone A15")
+		cls.phone.append("barcodes", {"barcode": "03760000000017", "barcode_type": "GS1"})
+		cls.phone.save()
+		cls.pills = make_item(f"_DUX Label Doliprane {suffix}", "Lot", item_name="Doliprane 1000 mg")
+		cls.pills.append("barcodes", {"barcode": "03400935955838", "barcode_type": "GS1"})
+		cls.pills.save()
+		cls.serials = imeis(3)
+		cls.lot = f"DOL{suffix.upper()}"
+		cls.expiry = frappe.utils.getdate(add_days(nowdate(), 400))
+		receipt = frappe.get_doc(
+			{
+				"doctype": "Purchase Receipt",
+				"company": COMPANY,
+				"supplier": SUPPLIER,
+				"currency": CURRENCY,
+				"items": [
+					{
+						"item_code": cls.phone.name,
+						"qty": 3,
+						"rate": 2500,
+						"warehouse": STORES,
+						"use_serial_batch_fields": 1,
+						"serial_no": "\n".join(cls.serials),
+					},
+					{
+						"item_code": cls.pills.name,
+						"qty": 10,
+						"rate": 20,
+						"warehouse": STORES,
+						"dux_lot_no": cls.lot,
+						"dux_expiry_date": cls.expiry,
+					},
+				],
+			}
+		).insert()
+		receipt.submit()
+		cls.receipt = receipt.name
+
+	def test_one_label_per_unit_received(self):
+		from dux_trace.stock.labels import labels_for_document
+
+		labels = labels_for_document("Purchase Receipt", self.receipt)
+		self.assertEqual(len(labels), 13)
+		self.assertEqual(sorted(label.serial for label in labels if label.serial), sorted(self.serials))
+		self.assertEqual(sum(1 for label in labels if label.lot == self.lot), 10)
+
+	def test_the_pdf_sheet_decodes_to_the_gs1_data_of_each_unit(self):
+		from dux_trace.stock.labels import labels_for_document, sheet_pdf
+
+		template = frappe.get_doc("Label Template", "A4 3 x 8 (70 x 37 mm)")
+		pdf = sheet_pdf(labels_for_document("Purchase Receipt", self.receipt), template)
+		self.assertTrue(pdf.startswith(b"%PDF"))
+		expected = [f"(01)03760000000017(21){serial}" for serial in self.serials]
+		expected += [f"(01)03400935955838(17){self.expiry.strftime('%y%m%d')}(10){self.lot}"] * 10
+		# 3 phones + 10 boxes, all on one A4 sheet, each label read back on its own
+		self.assertEqual(sorted(decode_pdf(pdf, template)), sorted(expected))
+
+	def test_a_roll_prints_one_label_per_page_and_zpl_one_label_per_unit(self):
+		from pypdf import PdfReader
+
+		from dux_trace.stock.labels import labels_for_document, sheet_pdf, zpl
+
+		template = frappe.get_doc("Label Template", "Roll 50 x 30 mm")
+		labels = labels_for_document("Purchase Receipt", self.receipt)
+		pdf = sheet_pdf(labels, template)
+		self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 13)
+		self.assertEqual(sum(1 for data in decode_pdf(pdf, template) if data), 13)
+		text = zpl(labels, template)
+		self.assertEqual(text.count("^XA"), 13)
+		self.assertIn(self.serials[0], text)
+
+	def test_the_download_api_checks_permissions(self):
+		from dux_trace.api.labels import download_labels
+
+		frappe.set_user(make_user("sans.droits@dux-trace.test", ["Blogger"]))
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				download_labels("Purchase Receipt", self.receipt, "Roll 50 x 30 mm")
+		finally:
+			frappe.set_user("Administrator")
+		download_labels("Purchase Receipt", self.receipt, "Roll 50 x 30 mm", output="ZPL")
+		self.assertEqual(frappe.local.response.filename, f"{frappe.scrub(self.receipt)}-labels.zpl")
+		self.assertEqual(frappe.local.response.filecontent.count("^XA"), 13)
+
+	def test_a_layout_that_does_not_fit_a4_is_refused(self):
+		with self.assertRaises(frappe.ValidationError) as refused:
+			frappe.get_doc(
+				{
+					"doctype": "Label Template",
+					"template_name": "Trop grand",
+					"page": "A4",
+					"label_width_mm": 80,
+					"label_height_mm": 37,
+					"rows": 8,
+					"columns": 3,
+				}
+			).insert()
+		self.assertIn("do not fit", str(refused.exception))
+
+
+def decode_pdf(pdf: bytes, template, dpi: int = 600) -> list[str]:
+	"""The barcode of each label on the PDF, read back one label at a time with zxing-cpp from
+	pdftoppm's PNG pages (cropped at the label's place on the sheet), as GS1 HRI ("(01)...(21)...")
+	when the symbol is GS1; "" for a label whose barcode does not decode."""
+	import zxingcpp
+	from PIL import Image
+
+	from dux_trace.core.labels import position
+	from dux_trace.stock.labels import template_layout
+
+	if not shutil.which("pdftoppm"):
+		raise RuntimeError("pdftoppm (Debian package poppler-utils) is needed to read the PDF back")
+	layout = template_layout(template)
+	px = dpi / 25.4
+	with tempfile.TemporaryDirectory() as folder:
+		path = os.path.join(folder, "labels.pdf")
+		with open(path, "wb") as f:
+			f.write(pdf)
+		subprocess.run(["pdftoppm", "-r", str(dpi), "-png", path, os.path.join(folder, "page")], check=True)
+		found = []
+		for page in sorted(p for p in os.listdir(folder) if p.endswith(".png")):
+			image = Image.open(os.path.join(folder, page)).convert("L")
+			for index in range(layout.per_page):
+				x, y = position(index, layout) if layout.page == "A4" else (0.0, 0.0)
+				box = (x * px, y * px, (x + layout.label_width_mm) * px, (y + layout.label_height_mm) * px)
+				left, top, right, bottom = (round(v) for v in box)
+				label = image.crop((left, top, min(right, image.width), min(bottom, image.height)))
+				if label.getextrema()[0] > 128:  # blank: no label there
+					continue
+				results = zxingcpp.read_barcodes(label)
+				found.append(gs1_hri(results[0]) if results else "")
+		return found
+
+
+def gs1_hri(result) -> str:
+	"""zxing-cpp gives GS1 symbols' data with GS separators: shown here as (AI)value."""
+	from dux_trace.core.gs1 import parse_scan
+
+	if result.text.startswith("(") or not result.symbology_identifier.startswith("]C1"):
+		return result.text
+	scan = parse_scan("]C1" + result.text)
+	return "".join(f"({ai}){value}" for ai, value in scan.elements.items())
+
+
+class TestItemAndSerialLabels(FrappeTestCase):
+	def test_item_label_shows_price_incl_tax_and_an_ean13(self):
+		item = make_item("_DUX Label Yaourt", item_name="Yaourt nature 4 x 125 g")
+		if not item.barcodes:
+			item.append("barcodes", {"barcode": "6111245670010", "barcode_type": "EAN"})
+			item.save()
+		if not frappe.db.exists("Item Price", {"item_code": item.name, "price_list": "Standard Selling"}):
+			frappe.get_doc(
+				{
+					"doctype": "Item Price",
+					"item_code": item.name,
+					"price_list": "Standard Selling",
+					"price_list_rate": 12.5,
+				}
+			).insert()
+		html = frappe.get_print("Item", item.name, print_format="Dux Item Label")
+		self.assertIn("Yaourt nature 4 x 125 g", html)
+		self.assertIn("12.50", html)
+		self.assertIn(">6111245670010<", html.replace(" ", ""))  # EAN-13 human-readable digits
+
+	def test_serial_label_carries_gtin_and_serial_in_gs1_128(self):
+		from dux_trace.tests.test_serials import stock_serials
+
+		phone = make_item("_DUX Label Serie", "Serial", item_name="Smartphone A15")
+		if not phone.barcodes:
+			phone.append("barcodes", {"barcode": "03760000000017", "barcode_type": "GS1"})
+			phone.save()
+		serial = stock_serials(phone.name, 1)[0]
+		html = frappe.get_print("Serial No", serial, print_format="Dux Serial No Label")
+		self.assertIn(f"(01)03760000000017(21){serial}", html)

@@ -1,0 +1,367 @@
+"""Label sheets and thermal labels: layout on A4 sheets or rolls, barcode choice, ZPL II output.
+
+Pure values in, pure values out: the glue reads items, lots and serials from ERPNext and prints
+either an HTML sheet (positions from `paginate` / `position`) or raw ZPL for a Zebra printer.
+
+Barcode choice ("auto"): GS1-128 when the item has a GTIN (it carries lot, expiry and serial),
+else EAN-13 when the item has an EAN and there is no lot or serial to carry, else Code128 of the
+serial, the lot or the item code, in that order.
+
+ZPL notes (ZPL II Programming Guide, ^BC / ^BE / ^FH):
+- text fields use ^FH and hex escapes (`_5E` for '^', `_7E` for '~', `_5F` for the '_' indicator),
+  so no raw '^' or '~' ever reaches a ^FD field;
+- Code128 data is written in subset B (start `>:`) with the invocation codes `>0` for '>',
+  `><` for '^' and `>=` for '~';
+- GS1-128 starts in subset C with FNC1 (`>;>8`), switches to subset B (`>6`) for alphanumerics and
+  back to C (`>5`) for long digit runs, and writes the FNC1 separators as `>8`;
+- ^BE takes the first 12 digits of the EAN, the printer adds the check digit;
+- barcodes print without the printer's interpretation line: the human-readable text is a text
+  field of its own under the bars, so that its height is known when laying out the label.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dux_trace.core.barcodes import FNC1, BarcodeError, element_string
+
+A4_WIDTH_MM = 210.0
+A4_HEIGHT_MM = 297.0
+PAGES = ("A4", "Roll")
+BARCODES = ("auto", "code128", "ean13", "gs1_128")
+EPSILON = 1e-6
+
+_DIGITS = "0123456789"
+_ZPL_EDGE_MM = 2.0  # white edge kept around ZPL content (and part of the barcode's quiet zone)
+_MIN_BAR_HEIGHT_MM = 5.0
+_MAX_MODULE_DOTS = 4
+_QUIET_MODULES = 20  # 10 modules each side
+# Code128 subset B: characters that ZPL reads specially, written as invocation codes
+_CODE128_B_ESCAPES = {">": ">0", "^": "><", "~": ">="}
+# ^FH hex escapes: '^' would end the field, '~' is the control prefix, '_' is the ^FH indicator
+_FH_ESCAPES = {"^": "_5E", "~": "_7E", "_": "_5F"}
+
+
+class LabelLayoutError(ValueError):
+	pass
+
+
+@dataclass(frozen=True)
+class LabelTemplate:
+	"""Label size and, for A4 sheets, the grid; on a roll each label is its own page."""
+
+	page: str
+	label_width_mm: float
+	label_height_mm: float
+	rows: int = 1
+	columns: int = 1
+	margin_top_mm: float = 0.0
+	margin_left_mm: float = 0.0
+	gap_x_mm: float = 0.0
+	gap_y_mm: float = 0.0
+	barcode: str = "auto"
+
+	@property
+	def per_page(self) -> int:
+		return self.rows * self.columns if self.page == "A4" else 1
+
+	def validate(self) -> None:
+		"""Raise LabelLayoutError unless the template is usable (and, for A4, fits on the page)."""
+		if self.page not in PAGES:
+			raise LabelLayoutError(f"Page must be 'A4' or 'Roll', not {self.page!r}.")
+		if self.barcode not in BARCODES:
+			raise LabelLayoutError(f"Barcode must be one of {', '.join(BARCODES)}, not {self.barcode!r}.")
+		_positive("Label width", self.label_width_mm)
+		_positive("Label height", self.label_height_mm)
+		if self.page == "Roll":
+			return
+		_count("Rows", self.rows)
+		_count("Columns", self.columns)
+		for name, value in (
+			("Top margin", self.margin_top_mm),
+			("Left margin", self.margin_left_mm),
+			("Horizontal gap", self.gap_x_mm),
+			("Vertical gap", self.gap_y_mm),
+		):
+			_not_negative(name, value)
+		width = self.margin_left_mm + self.columns * self.label_width_mm + (self.columns - 1) * self.gap_x_mm
+		if width > A4_WIDTH_MM + EPSILON:
+			raise LabelLayoutError(
+				f"{self.columns} column(s) of {_mm(self.label_width_mm)} mm labels with {_mm(self.gap_x_mm)} mm"
+				f" gaps and a {_mm(self.margin_left_mm)} mm left margin need {_mm(width)} mm: wider than"
+				f" an A4 page ({_mm(A4_WIDTH_MM)} mm)."
+			)
+		height = self.margin_top_mm + self.rows * self.label_height_mm + (self.rows - 1) * self.gap_y_mm
+		if height > A4_HEIGHT_MM + EPSILON:
+			raise LabelLayoutError(
+				f"{self.rows} row(s) of {_mm(self.label_height_mm)} mm labels with {_mm(self.gap_y_mm)} mm"
+				f" gaps and a {_mm(self.margin_top_mm)} mm top margin need {_mm(height)} mm: taller than"
+				f" an A4 page ({_mm(A4_HEIGHT_MM)} mm)."
+			)
+
+
+def _mm(value: float) -> str:
+	return f"{value:g}"
+
+
+def _is_number(value) -> bool:
+	return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _positive(name: str, value) -> None:
+	if not _is_number(value) or value <= 0:
+		raise LabelLayoutError(f"{name} must be a number of millimetres greater than 0, not {value!r}.")
+
+
+def _not_negative(name: str, value) -> None:
+	if not _is_number(value) or value < 0:
+		raise LabelLayoutError(f"{name} must be a number of millimetres, 0 or more, not {value!r}.")
+
+
+def _count(name: str, value) -> None:
+	if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+		raise LabelLayoutError(f"{name} must be a whole number of at least 1, not {value!r}.")
+
+
+def paginate(labels: Iterable, template: LabelTemplate) -> list[list[list]]:
+	"""Pages of rows of labels: rows of up to `columns` items on A4, one label per page on a roll."""
+	template.validate()
+	items = list(labels)
+	if template.page == "Roll":
+		return [[[item]] for item in items]
+	pages = []
+	for start in range(0, len(items), template.per_page):
+		page_items = items[start : start + template.per_page]
+		pages.append(
+			[page_items[row : row + template.columns] for row in range(0, len(page_items), template.columns)]
+		)
+	return pages
+
+
+def position(index_on_page: int, template: LabelTemplate) -> tuple[float, float]:
+	"""Top-left corner (x_mm, y_mm) of the label at this index (row by row) on its page."""
+	template.validate()
+	if not isinstance(index_on_page, int) or not 0 <= index_on_page < template.per_page:
+		raise IndexError(f"Label index {index_on_page!r} is not on a page of {template.per_page} label(s).")
+	if template.page == "Roll":
+		return (0.0, 0.0)
+	row, column = divmod(index_on_page, template.columns)
+	x = template.margin_left_mm + column * (template.label_width_mm + template.gap_x_mm)
+	y = template.margin_top_mm + row * (template.label_height_mm + template.gap_y_mm)
+	return (float(x), float(y))
+
+
+@dataclass
+class LabelData:
+	"""What one label shows."""
+
+	item_code: str
+	item_name: str = ""
+	price_text: str | None = None
+	lot: str | None = None
+	expiry: date | None = None
+	serial: str | None = None
+	gtin: str | None = None  # 14 digits
+	ean: str | None = None  # 13 digits
+
+
+def gs1_check_digit_ok(digits: str) -> bool:
+	"""True when the last digit is the GS1 (mod 10) check digit of the others (EAN-13, GTIN-14)."""
+	if not re.fullmatch(r"\d{2,18}", digits or ""):
+		return False
+	body = digits[:-1]
+	total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
+	return (10 - total % 10) % 10 == int(digits[-1])
+
+
+def choose_barcode(label: LabelData, preferred: str = "auto") -> tuple[str, str, str]:
+	"""(symbology, data, human-readable text). GS1-128 data carries FNC1 as `barcodes.FNC1`.
+	Raises LabelLayoutError when the preferred symbology cannot be made from the label's data."""
+	preferred = getattr(preferred, "value", preferred)  # barcodes.Symbology is accepted too
+	if preferred not in BARCODES:
+		raise LabelLayoutError(f"Barcode must be one of {', '.join(BARCODES)}, not {preferred!r}.")
+	gtin = (label.gtin or "").strip()
+	ean = (label.ean or "").strip()
+	if preferred == "gs1_128" or (preferred == "auto" and gtin):
+		return _gs1_128(label, gtin)
+	if preferred == "ean13" or (preferred == "auto" and ean and not label.lot and not label.serial):
+		return _ean13(label, ean)
+	return _code128(label)
+
+
+def _gs1_128(label: LabelData, gtin: str) -> tuple[str, str, str]:
+	if not gtin:
+		raise LabelLayoutError(f"GS1-128 needs a GTIN (14 digits) and item {label.item_code} has none.")
+	if not re.fullmatch(r"\d{14}", gtin):
+		raise LabelLayoutError(f"GTIN of item {label.item_code} must have 14 digits, not {gtin!r}.")
+	if not gs1_check_digit_ok(gtin):
+		raise LabelLayoutError(f"GTIN {gtin} of item {label.item_code} has a wrong check digit.")
+	try:
+		data, text = element_string(gtin, label.lot or None, label.expiry, label.serial or None)
+	except BarcodeError as error:
+		raise LabelLayoutError(f"GS1-128 for item {label.item_code}: {error}")
+	return "gs1_128", data, text
+
+
+def _ean13(label: LabelData, ean: str) -> tuple[str, str, str]:
+	if not ean:
+		raise LabelLayoutError(f"EAN-13 needs an EAN (13 digits) and item {label.item_code} has none.")
+	if not re.fullmatch(r"\d{13}", ean):
+		raise LabelLayoutError(f"EAN of item {label.item_code} must have 13 digits, not {ean!r}.")
+	if not gs1_check_digit_ok(ean):
+		raise LabelLayoutError(f"EAN {ean} of item {label.item_code} has a wrong check digit.")
+	return "ean13", ean, ean
+
+
+def _code128(label: LabelData) -> tuple[str, str, str]:
+	for what, value in (("Serial", label.serial), ("Lot", label.lot), ("Item code", label.item_code)):
+		if value:
+			if not all(" " <= char <= "~" for char in value):
+				raise LabelLayoutError(
+					f"{what} {value!r} cannot be written in Code128: only printable ASCII characters can."
+				)
+			return "code128", value, value
+	raise LabelLayoutError("Code128 needs a serial, a lot or an item code and the label has none.")
+
+
+def dots(mm: float, dpi: int) -> int:
+	"""Printer dots for a length in millimetres."""
+	return round(mm / 25.4 * dpi)
+
+
+def zpl_text(text: str, *, block: bool = False) -> str:
+	"""Field data for a ^FH^FD text field: control characters become spaces, '^' '~' '_' hex escapes;
+	`block` doubles backslashes (^FB reads '\\&' as a line break)."""
+	text = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text)
+	if block:
+		text = text.replace("\\", "\\\\")
+	return "".join(_FH_ESCAPES.get(char, char) for char in text)
+
+
+def zpl_code128(data: str) -> tuple[str, int]:
+	"""(^BC field data in subset B, number of symbol characters before the check character)."""
+	return ">:" + "".join(_CODE128_B_ESCAPES.get(char, char) for char in data), 1 + len(data)
+
+
+def zpl_gs1_128(data: str) -> tuple[str, int]:
+	"""(^BC field data for a GS1 element string with FNC1 separators, number of symbol characters
+	before the check character). Subset C for digit pairs, B for the rest."""
+	out, symbols, subset, index = [">;>8"], 2, "C", 0
+	while index < len(data):
+		char = data[index]
+		if char == FNC1:
+			out.append(">8")
+			symbols, index = symbols + 1, index + 1
+		elif subset == "C":
+			if char in _DIGITS and index + 1 < len(data) and data[index + 1] in _DIGITS:
+				out.append(data[index : index + 2])
+				symbols, index = symbols + 1, index + 2
+			else:
+				out.append(">6")  # CODE B
+				symbols, subset = symbols + 1, "B"
+		else:
+			run = 0
+			while index + run < len(data) and data[index + run] in _DIGITS:
+				run += 1
+			if run >= 4:
+				if run % 2:
+					out.append(char)
+					symbols, index = symbols + 1, index + 1
+				out.append(">5")  # CODE C
+				symbols, subset = symbols + 1, "C"
+			else:
+				out.append(_CODE128_B_ESCAPES.get(char, char))
+				symbols, index = symbols + 1, index + 1
+	return "".join(out), symbols
+
+
+def _fit_text(text: str, width_dots: int, font_dots: int) -> str:
+	"""Cut text that would not fit on one line (estimate for the scalable font 0)."""
+	limit = max(4, int(width_dots / (font_dots * 0.55)))
+	return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def to_zpl(label: LabelData, template: LabelTemplate, dpi: int = 203) -> str:
+	"""One ZPL II label (^XA ... ^XZ) of the template's size: name, code and price, lot and expiry,
+	serial, then the barcode with its human-readable text."""
+	template.validate()
+	if not isinstance(dpi, int) or isinstance(dpi, bool) or dpi <= 0:
+		raise LabelLayoutError(f"Printer resolution must be a whole number of dots per inch, not {dpi!r}.")
+	symbology, data, human = choose_barcode(label, template.barcode)
+	width, height = dots(template.label_width_mm, dpi), dots(template.label_height_mm, dpi)
+	edge = dots(_ZPL_EDGE_MM, dpi)
+	inner = max(1, width - 2 * edge)
+	font = min(max(round(height / 12), dots(1.8, dpi)), dots(4.0, dpi))
+	name_font = round(font * 1.2)
+	leading = max(1, round(font * 0.25))
+
+	lines = ["^XA", "^CI28", f"^PW{width}", f"^LL{height}", "^LH0,0"]
+	y = edge
+
+	def text_field(text: str, size: int, justify: str = "") -> None:
+		block = f"^FB{inner},1,0,{justify},0" if justify else ""
+		lines.append(f"^FO{edge},{y}^A0N,{size},{size}{block}^FH^FD{zpl_text(text, block=bool(block))}^FS")
+
+	if label.item_name:
+		text_field(_fit_text(label.item_name, inner, name_font), name_font)
+		y += name_font + leading
+	price = label.price_text or ""
+	code_width = inner - (int(len(price) * font * 0.6) + font if price else 0)
+	text_field(_fit_text(label.item_code, max(1, code_width), font), font)
+	if price:
+		text_field(_fit_text(price, inner, font), font, "R")
+	y += font + leading
+	lot_line = "  ".join(
+		part
+		for part in (
+			f"LOT {label.lot}" if label.lot else "",
+			f"EXP {label.expiry:%d/%m/%Y}" if label.expiry else "",
+		)
+		if part
+	)
+	if lot_line:
+		text_field(_fit_text(lot_line, inner, font), font)
+		y += font + leading
+	if label.serial:
+		text_field(_fit_text(f"SN {label.serial}", inner, font), font)
+		y += font + leading
+
+	if symbology == "ean13":
+		bar_data, modules = data[:12], 95  # ^BE adds the check digit
+	else:
+		bar_data, symbols = zpl_gs1_128(data) if symbology == "gs1_128" else zpl_code128(data)
+		modules = (symbols + 1) * 11 + 13  # + check character, + stop
+	human_font = min(font, max(dots(1.5, dpi), int(inner / (max(1, len(human)) * 0.55))))
+	bar_height = height - edge - y - human_font - leading
+	if bar_height < dots(_MIN_BAR_HEIGHT_MM, dpi):
+		raise LabelLayoutError(
+			f"A {_mm(template.label_width_mm)} x {_mm(template.label_height_mm)} mm label is too small:"
+			f" its text leaves {bar_height * 25.4 / dpi:.1f} mm for the barcode, {_mm(_MIN_BAR_HEIGHT_MM)} mm"
+			" are needed."
+		)
+	module = min(_MAX_MODULE_DOTS, inner // (modules + _QUIET_MODULES))
+	if module < 1:
+		if modules > inner:
+			raise LabelLayoutError(
+				f"The {symbology} barcode of item {label.item_code} needs {modules} dots at {dpi} dpi and the"
+				f" {_mm(template.label_width_mm)} mm label leaves {inner}: use a wider label or shorter data."
+			)
+		module = 1
+	bar_x = max(0, (width - modules * module) // 2)
+	lines.append(f"^BY{module}")
+	command = f"^BEN,{bar_height},N,N" if symbology == "ean13" else f"^BCN,{bar_height},N,N,N"
+	lines.append(f"^FO{bar_x},{y}{command}^FD{bar_data}^FS")
+	y += bar_height + leading
+	text_field(_fit_text(human, inner, human_font), human_font, "C")
+	lines.append("^XZ")
+	return "\n".join(lines)
+
+
+def to_zpl_many(labels: Sequence[LabelData], template: LabelTemplate, dpi: int = 203) -> str:
+	"""Several ZPL labels, one ^XA ... ^XZ block each."""
+	return "\n".join(to_zpl(label, template, dpi) for label in labels)

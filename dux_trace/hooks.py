@@ -9,6 +9,9 @@ app_license = "mit"
 
 required_apps = ["frappe/erpnext"]  # org/repo form: no GitHub lookup at install time
 
+# Desk: the awesome bar offers the Lot Trace of a typed lot or serial
+app_include_js = "/assets/dux_trace/js/awesome_bar.js"
+
 # Desk forms of ERPNext doctypes
 doctype_js = {
 	"Batch": "public/js/batch.js",

@@ -10,6 +10,7 @@ without them fails this test rather than skipping it, unless DUX_TRACE_SKIP_BROW
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -107,6 +108,36 @@ class TestSerialScanInBrowser(FrappeTestCase):
 			receipt.cancel()
 		frappe.db.commit()
 		super().tearDownClass()
+
+	def browser_page(self, playwright):
+		browser = playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_FLAGS)
+		context = browser.new_context(
+			base_url=f"http://127.0.0.1:{self.port}", viewport={"width": 1400, "height": 1000}
+		)
+		response = context.request.post("/api/method/login", form={"usr": USER, "pwd": PASSWORD})
+		self.assertTrue(response.ok, response.text())
+		page = context.new_page()
+		page.set_default_timeout(30_000)
+		return browser, page
+
+	def test_the_awesome_bar_offers_the_lot_trace_of_a_typed_lot(self):
+		from playwright.sync_api import expect, sync_playwright
+
+		with sync_playwright() as playwright:
+			browser, page = self.browser_page(playwright)
+			try:
+				page.goto("/app")
+				search = page.locator("#navbar-search")
+				search.click()
+				search.fill("452")
+				option = page.get_by_text("Lot Trace of 452")
+				expect(option).to_be_visible()
+				option.click()
+				page.wait_for_url(re.compile(r"query-report/Lot"))
+				expect(page.locator(".page-form input[data-fieldname=batch_no]")).to_have_value("452")
+				expect(page.locator(".page-form input[data-fieldname=serial_no]")).to_have_value("452")
+			finally:
+				browser.close()
 
 	def test_scan_three_serials_one_duplicate_refused_then_submit(self):
 		from playwright.sync_api import expect, sync_playwright

@@ -25,9 +25,10 @@ from dux_trace.core.gs1 import parse_scan as read_scan
 
 @frappe.whitelist()
 def scan_barcode(search_value: str) -> dict:
-	if result := erpnext_scan_barcode(search_value):
-		return result
-	return gs1_scan(search_value) or {}
+	result = erpnext_scan_barcode(search_value) or gs1_scan(search_value) or {}
+	if result.get("serial_no"):
+		remember_scan(result["serial_no"])
+	return result
 
 
 @frappe.whitelist()
@@ -39,10 +40,30 @@ def search_for_serial_or_batch_or_barcode_number(search_value: str) -> dict:
 def get_items(start, page_length, price_list, item_group, pos_profile, search_term=""):
 	"""Point of Sale item search: a GS1 code is searched as its serial, lot or GTIN, which
 	ERPNext's search knows."""
-	if search_term and not erpnext_scan_barcode(search_term):
-		if scan := gs1_scan(search_term):
+	if search_term:
+		scan = erpnext_scan_barcode(search_term)
+		if not scan and (scan := gs1_scan(search_term)):
 			search_term = scan.get("serial_no") or scan.get("batch_no") or scan.get("barcode")
+		if scan and scan.get("serial_no"):
+			remember_scan(scan["serial_no"])
 	return point_of_sale.get_items(start, page_length, price_list, item_group, pos_profile, search_term)
+
+
+SCAN_MEMORY_SECONDS = 12 * 3600
+
+
+def remember_scan(serial: str):
+	"""A serial read by this user's scanner (ERPNext's Scan Barcode field, the Point of Sale search):
+	on a sale, it counts as scanned (see overrides.serials.mark_remembered_scans)."""
+	frappe.cache.set_value(scan_key(serial), 1, expires_in_sec=SCAN_MEMORY_SECONDS)
+
+
+def was_scanned(serial: str) -> bool:
+	return bool(frappe.cache.get_value(scan_key(serial)))
+
+
+def scan_key(serial: str) -> str:
+	return f"dux_trace:scanned:{frappe.session.user}:{serial}"
 
 
 def gs1_scan(text: str) -> dict | None:

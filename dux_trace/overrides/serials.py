@@ -152,6 +152,7 @@ def validate_sale(doc, method=None):
 	lines = serial_lines(doc, inward=False)
 	if not lines:
 		return
+	mark_remembered_scans(lines)
 	strict = sale_strict()
 	counts = Counter(serial for line in lines for serial in line.serials)
 	problems = [
@@ -175,6 +176,19 @@ def validate_sale(doc, method=None):
 					row_label(line) + ": " + sale_message(verdict, serial, states.get(serial), line, held)
 				)
 	report(problems, strict, _("Serial Numbers Refused"))
+
+
+def mark_remembered_scans(lines):
+	"""Serials this user scanned through ERPNext's own Scan Barcode field or the Point of Sale
+	search are recorded as scanned on their row, as the scan dialog records its own."""
+	from dux_trace.overrides.barcode_scan import was_scanned
+	from dux_trace.stock.serials import SCANNED_FIELD
+
+	for line in lines:
+		added = [s for s in line.serials if s not in set(line.scanned) and was_scanned(s)]
+		if added:
+			line.scanned.extend(added)
+			line.row.set(SCANNED_FIELD, "\n".join(line.scanned))
 
 
 def sale_message(verdict: ScanVerdict, serial: str, state, line, held: dict) -> str:

@@ -218,6 +218,19 @@ class TestSaleScan(FrappeTestCase):
 				sale("Delivery Note", item, [serial]).insert()
 		self.assertIn("is not in stock", strip_html(str(refused.exception)))
 
+	def test_a_serial_scanned_in_erpnexts_scan_barcode_field_counts_as_scanned(self):
+		from dux_trace.overrides.barcode_scan import scan_barcode
+
+		item = serial_item()
+		scanned, typed = stock_serials(item, 2)
+		self.assertEqual(scan_barcode(scanned)["serial_no"], scanned)  # what the desk field calls
+		with change_settings("Dux Trace Settings", STRICT_SALE):
+			note = sale("Delivery Note", item, [scanned], scanned=[]).insert()
+			self.assertEqual(note.items[0].dux_scanned_serials, scanned)
+			note.submit()
+			with self.assertRaises(SerialScanError):
+				sale("Delivery Note", item, [typed], scanned=[]).insert().submit()
+
 	def test_pos_invoice_sale_needs_each_unit_scanned(self):
 		item = serial_item()
 		serials = stock_serials(item, 1)

@@ -81,6 +81,15 @@ def test_sale_scan_verdicts():
 	assert held is ScanVerdict.ON_ANOTHER_DOCUMENT
 
 
+def test_a_serial_without_warehouse_is_out_of_stock_only_when_delivered_or_consumed():
+	kwargs = {"item_code": IPHONE, "warehouse": SHOP}
+	consumed = SerialState("SN-7", IPHONE, None, "Consumed")
+	assert check_sale_scan("SN-7", known=consumed, **kwargs) is ScanVerdict.NOT_IN_WAREHOUSE
+	# received through ERPNext's old serial_no fields: no warehouse kept on Serial No
+	undenormalised = SerialState("SN-8", IPHONE, None, "")
+	assert check_sale_scan("SN-8", known=undenormalised, **kwargs).ok
+
+
 def test_unscanned_missing_and_foreign():
 	assert unscanned(["A", "B", "C"], ["B"]) == ["A", "C"]
 	assert missing_units(3, ["A"]) == 2

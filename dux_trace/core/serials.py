@@ -66,6 +66,20 @@ class SerialState:
 	def in_stock(self) -> bool:
 		return bool(self.warehouse)
 
+	@property
+	def left_stock(self) -> bool:
+		"""Known to be out of stock: delivered or consumed. (ERPNext does not keep Serial No's
+		warehouse for every path, e.g. entries made with its old serial_no fields: a serial with no
+		warehouse and no such status is left to ERPNext's ledger check.)"""
+		return not self.warehouse and (self.status or "") in LEFT_STOCK
+
+	def not_in(self, warehouse: str) -> bool:
+		"""Known not to be in this warehouse: in another one, or out of stock."""
+		return (bool(self.warehouse) and self.warehouse != warehouse) or self.left_stock
+
+
+LEFT_STOCK = ("Delivered", "Consumed")
+
 
 class ScanVerdict(str, Enum):
 	OK = "OK"
@@ -138,7 +152,7 @@ def check_sale_scan(
 		return ScanVerdict.UNKNOWN
 	if known.item_code != item_code:
 		return ScanVerdict.OTHER_ITEM
-	if known.warehouse != warehouse:
+	if known.not_in(warehouse):
 		return ScanVerdict.NOT_IN_WAREHOUSE
 	if held_by:
 		return ScanVerdict.ON_ANOTHER_DOCUMENT

@@ -237,7 +237,7 @@ def before_submit_sale(doc, method=None):
 	for line in lines:
 		for serial in line.serials:
 			state = states.get(serial)
-			if state and state.item_code == line.item_code and state.warehouse != line.warehouse:
+			if state and state.item_code == line.item_code and state.not_in(line.warehouse):
 				frappe.throw(
 					_("{0}: Serial No {1} has just left {2} ({3}): it cannot be sold again.").format(
 						row_label(line),

@@ -12,11 +12,10 @@ Nothing is asserted: this measures.
 """
 
 import argparse
-import statistics
 import sys
-import time
 
 import frappe
+from bulk import timed
 from frappe.utils import add_days, nowdate
 
 PREFIX = "BLBL"
@@ -87,16 +86,6 @@ def make_receipt(count: int) -> str:
 	receipt.submit()
 	frappe.db.commit()
 	return receipt.name
-
-
-def timed(fn, runs: int) -> tuple[float, object]:
-	result = fn()
-	samples = []
-	for _ in range(runs):
-		start = time.perf_counter()
-		result = fn()
-		samples.append(time.perf_counter() - start)
-	return statistics.median(samples), result
 
 
 def measure(receipt: str, runs: int):

@@ -15,11 +15,11 @@ Prints the server times and the ratio. Nothing is asserted: this measures.
 
 import argparse
 import random
-import statistics
 import sys
 import time
 
 import frappe
+from bulk import flush_ledger, insert, timed
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BENCH"
@@ -179,54 +179,13 @@ def generate(lots: int, rows: int) -> tuple[str, str]:
 
 
 def flush(sle, bundles, entries, base):
-	if not sle:
-		return
-	insert(
-		"Stock Ledger Entry",
-		[
-			"name",
-			"item_code",
-			"warehouse",
-			"posting_date",
-			"posting_time",
-			"posting_datetime",
-			"voucher_type",
-			"voucher_no",
-			"voucher_detail_no",
-			"actual_qty",
-			"company",
-			"serial_and_batch_bundle",
-			"is_cancelled",
-			"docstatus",
-			"valuation_rate",
-			*base,
-		],
+	flush_ledger(
+		base,
 		sle,
-	)
-	insert(
-		"Serial and Batch Bundle",
-		[
-			"name",
-			"item_code",
-			"warehouse",
-			"voucher_type",
-			"voucher_no",
-			"voucher_detail_no",
-			"type_of_transaction",
-			"posting_date",
-			"posting_time",
-			"company",
-			"total_qty",
-			"has_batch_no",
-			"is_cancelled",
-			"docstatus",
-			*base,
-		],
 		bundles,
-	)
-	insert(
-		"Serial and Batch Entry",
-		[
+		entries,
+		flag="has_batch_no",
+		entry_fields=[
 			"name",
 			"parent",
 			"parenttype",
@@ -236,28 +195,12 @@ def flush(sle, bundles, entries, base):
 			"warehouse",
 			"incoming_rate",
 			"docstatus",
-			*base,
 		],
-		entries,
 	)
-	frappe.db.commit()
-	sle.clear()
-	bundles.clear()
-	entries.clear()
 
 
-def insert(doctype, fields, values):
-	frappe.db.bulk_insert(doctype, fields, values, ignore_duplicates=True)
-
-
-def timed(fn, runs: int) -> float:
-	fn()  # warm: caches, query plans
-	samples = []
-	for _ in range(runs):
-		start = time.perf_counter()
-		fn()
-		samples.append(time.perf_counter() - start)
-	return statistics.median(samples) * 1000
+def ms(fn, runs: int) -> float:
+	return timed(fn, runs)[0] * 1000
 
 
 def measure(item: str, company: str, runs: int, lots: int):
@@ -270,16 +213,16 @@ def measure(item: str, company: str, runs: int, lots: int):
 	customers = customers_of([lot])
 	print(f"lot {lot}: {len(customers)} customers, {sum(c.qty for c in customers):g} units delivered")
 
-	recall_ms = timed(lambda: customers_of([lot]), runs)
-	report_ms = timed(lambda: lot_trace({"batch_no": lot}), runs)
+	recall_ms = ms(lambda: customers_of([lot]), runs)
+	report_ms = ms(lambda: lot_trace({"batch_no": lot}), runs)
 	filters = frappe._dict(
 		company=company,
 		from_date=add_days(nowdate(), -400),
 		to_date=add_days(nowdate(), 30),
 		batch_no=lot,
 	)
-	ledger_ms = timed(lambda: stock_ledger(frappe._dict(filters)), max(1, runs // 2))
-	ledger_item_ms = timed(lambda: stock_ledger(frappe._dict(filters, item_code=item)), max(1, runs // 2))
+	ledger_ms = ms(lambda: stock_ledger(frappe._dict(filters)), max(1, runs // 2))
+	ledger_item_ms = ms(lambda: stock_ledger(frappe._dict(filters, item_code=item)), max(1, runs // 2))
 
 	rows = frappe.db.count("Stock Ledger Entry")
 	print(f"stock ledger rows on the site: {rows:,}; lots: {frappe.db.count('Batch'):,}")

@@ -21,11 +21,11 @@ Prints the times, the ratio and the query plan of the serial look-up. Nothing is
 
 import argparse
 import random
-import statistics
 import sys
 import time
 
 import frappe
+from bulk import flush_ledger, insert, timed
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BSER"
@@ -226,52 +226,14 @@ class Batch:
 			["name", "serial_no", "item_code", "company", "warehouse", "status", *base],
 			self.serials,
 		)
-		insert(
-			"Stock Ledger Entry",
-			[
-				"name",
-				"item_code",
-				"warehouse",
-				"posting_date",
-				"posting_time",
-				"posting_datetime",
-				"voucher_type",
-				"voucher_no",
-				"voucher_detail_no",
-				"actual_qty",
-				"company",
-				"serial_and_batch_bundle",
-				"is_cancelled",
-				"docstatus",
-				"valuation_rate",
-				*base,
-			],
+		self.serials.clear()
+		flush_ledger(
+			self.base,
 			self.sle,
-		)
-		insert(
-			"Serial and Batch Bundle",
-			[
-				"name",
-				"item_code",
-				"warehouse",
-				"voucher_type",
-				"voucher_no",
-				"voucher_detail_no",
-				"type_of_transaction",
-				"posting_date",
-				"posting_time",
-				"company",
-				"total_qty",
-				"has_serial_no",
-				"is_cancelled",
-				"docstatus",
-				*base,
-			],
 			self.bundles,
-		)
-		insert(
-			"Serial and Batch Entry",
-			[
+			self.entries,
+			flag="has_serial_no",
+			entry_fields=[
 				"name",
 				"parent",
 				"parenttype",
@@ -282,28 +244,12 @@ class Batch:
 				"warehouse",
 				"incoming_rate",
 				"docstatus",
-				*base,
 			],
-			self.entries,
 		)
-		frappe.db.commit()
-		for rows in (self.serials, self.sle, self.bundles, self.entries):
-			rows.clear()
 
 
-def insert(doctype, fields, values):
-	if values:
-		frappe.db.bulk_insert(doctype, fields, values, ignore_duplicates=True)
-
-
-def timed(fn, runs: int) -> float:
-	fn()  # warm: caches, query plans
-	samples = []
-	for _ in range(runs):
-		start = time.perf_counter()
-		fn()
-		samples.append(time.perf_counter() - start)
-	return statistics.median(samples) * 1000
+def ms(fn, runs: int) -> float:
+	return timed(fn, runs)[0] * 1000
 
 
 def measure(item: str, sold: str, runs: int):
@@ -321,17 +267,17 @@ def measure(item: str, sold: str, runs: int):
 	result = verdict_for(sold)
 	print(f"serial {sold}: {result.verdict.value}, sold to {result.sale.customer if result.sale else '-'}")
 
-	verdict_ms = timed(lambda: verdict_for(sold, customer), runs)
-	unknown_ms = timed(lambda: verdict_for("00000000000000X", customer), runs)
+	verdict_ms = ms(lambda: verdict_for(sold, customer), runs)
+	unknown_ms = ms(lambda: verdict_for("00000000000000X", customer), runs)
 
 	def full_check():
 		check_serial(sold, customer)
 		frappe.db.rollback()
 
 	frappe.local.request = None
-	check_ms = timed(full_check, runs)
+	check_ms = ms(full_check, runs)
 	filters = frappe._dict(item_code=item, serial_no=sold, posting_date=nowdate(), posting_time="23:59:59")
-	ledger_ms = timed(lambda: serial_no_ledger(frappe._dict(filters)), max(1, runs // 3))
+	ledger_ms = ms(lambda: serial_no_ledger(frappe._dict(filters)), max(1, runs // 3))
 
 	entry = frappe.qb.DocType("Serial and Batch Entry")
 	plan = frappe.db.sql(

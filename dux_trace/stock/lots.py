@@ -43,19 +43,24 @@ def is_outgoing(doc) -> bool:
 	return True
 
 
+def items_where(item_codes, flag: str, fields: list[str]) -> dict:
+	"""{item_code: row} for those of the items that have `flag` set (has_batch_no, has_serial_no)."""
+	if not item_codes:
+		return {}
+	return {
+		item.name: item
+		for item in frappe.get_all(
+			"Item", filters={"name": ("in", list(item_codes)), flag: 1}, fields=["name", *fields]
+		)
+	}
+
+
 def batch_lines(doc) -> list[Line]:
 	table, warehouse_field, qty_field = OUTGOING[doc.doctype]
 	rows = [row for row in doc.get(table) or [] if row.get("item_code") and row.get(warehouse_field)]
 	if not rows:
 		return []
-	items = {
-		item.name: item
-		for item in frappe.get_all(
-			"Item",
-			filters={"name": ("in", list({row.item_code for row in rows})), "has_batch_no": 1},
-			fields=["name", "has_expiry_date"],
-		)
-	}
+	items = items_where({row.item_code for row in rows}, "has_batch_no", ["has_expiry_date"])
 	return [
 		Line(
 			row=row,

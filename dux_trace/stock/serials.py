@@ -15,6 +15,7 @@ from frappe.query_builder import Order
 from frappe.utils import cint, flt, get_datetime
 
 from dux_trace.core.serials import Movement, SerialEvent, SerialState, split_serials
+from dux_trace.stock.lots import items_where
 
 SCANNED_FIELD = "dux_scanned_serials"
 SALES = ("Delivery Note", "Sales Invoice", "POS Invoice")
@@ -74,14 +75,7 @@ def serial_lines(doc, inward: bool) -> list[SerialLine]:
 	]
 	if not rows:
 		return []
-	items = {
-		item.name: item
-		for item in frappe.get_all(
-			"Item",
-			filters={"name": ("in", list({row.item_code for row, _ in rows})), "has_serial_no": 1},
-			fields=["name", "dux_serial_pattern"],
-		)
-	}
+	items = items_where({row.item_code for row, _ in rows}, "has_serial_no", ["dux_serial_pattern"])
 	return [
 		SerialLine(
 			row=row,

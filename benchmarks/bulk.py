@@ -1,0 +1,73 @@
+"""Shared by the benchmark scripts: bulk inserts of ledger rows as ERPNext writes them, and timing.
+
+Imported as a sibling module (`python benchmarks/x_benchmark.py` puts this folder on sys.path)."""
+
+import statistics
+import time
+
+import frappe
+
+SLE_FIELDS = [
+	"name",
+	"item_code",
+	"warehouse",
+	"posting_date",
+	"posting_time",
+	"posting_datetime",
+	"voucher_type",
+	"voucher_no",
+	"voucher_detail_no",
+	"actual_qty",
+	"company",
+	"serial_and_batch_bundle",
+	"is_cancelled",
+	"docstatus",
+	"valuation_rate",
+]
+
+
+def bundle_fields(flag: str) -> list[str]:
+	"""Serial and Batch Bundle columns; `flag` is has_batch_no or has_serial_no."""
+	return [
+		"name",
+		"item_code",
+		"warehouse",
+		"voucher_type",
+		"voucher_no",
+		"voucher_detail_no",
+		"type_of_transaction",
+		"posting_date",
+		"posting_time",
+		"company",
+		"total_qty",
+		flag,
+		"is_cancelled",
+		"docstatus",
+	]
+
+
+def insert(doctype: str, fields: list[str], values: list):
+	if values:
+		frappe.db.bulk_insert(doctype, fields, values, ignore_duplicates=True)
+
+
+def flush_ledger(base: dict, sle: list, bundles: list, entries: list, *, flag: str, entry_fields: list[str]):
+	"""Insert and commit the waiting ledger rows (each tuple ends with base's values), then empty
+	the lists."""
+	insert("Stock Ledger Entry", [*SLE_FIELDS, *base], sle)
+	insert("Serial and Batch Bundle", [*bundle_fields(flag), *base], bundles)
+	insert("Serial and Batch Entry", [*entry_fields, *base], entries)
+	frappe.db.commit()
+	for rows in (sle, bundles, entries):
+		rows.clear()
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+	"""(median seconds over `runs` warm runs, the last result)."""
+	result = fn()  # warm: caches, query plans
+	samples = []
+	for _ in range(runs):
+		start = time.perf_counter()
+		result = fn()
+		samples.append(time.perf_counter() - start)
+	return statistics.median(samples), result

@@ -210,6 +210,34 @@ class TestItemAndSerialLabels(FrappeTestCase):
 		self.assertIn("12.50", html)
 		self.assertIn(">6111245670010<", html.replace(" ", ""))  # EAN-13 human-readable digits
 
+	def test_the_price_on_labels_includes_the_items_vat(self):
+		from dux_trace.stock.labels import price_incl_tax
+
+		tax_account = frappe.db.get_value(
+			"Account", {"company": COMPANY, "account_type": "Tax", "is_group": 0}
+		)
+		self.assertTrue(tax_account, "the test company's chart has a tax account")
+		template = frappe.get_doc(
+			{
+				"doctype": "Item Tax Template",
+				"title": f"TVA 20 {frappe.generate_hash(length=4)}",
+				"company": COMPANY,
+				"taxes": [{"tax_type": tax_account, "tax_rate": 20}],
+			}
+		).insert()
+		item = make_item(f"_DUX Label TVA {frappe.generate_hash(length=4)}")
+		item.append("taxes", {"item_tax_template": template.name})
+		item.save()
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": item.name,
+				"price_list": "Standard Selling",
+				"price_list_rate": 100,
+			}
+		).insert()
+		self.assertIn("120.00", price_incl_tax(item.name))
+
 	def test_serial_label_carries_gtin_and_serial_in_gs1_128(self):
 		from dux_trace.tests.test_serials import stock_serials
 

@@ -22,7 +22,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import update_password
 
-from dux_trace.tests.test_serials import imeis, purchase_receipt, serial_item
+from dux_trace.tests.test_serials import imeis, purchase_receipt, sale, serial_item, stock_serials
 from dux_trace.tests.utils import CURRENCY, STORES, make_exchange_rate, make_user
 
 USER = "magasinier@dux-trace.test"
@@ -58,10 +58,15 @@ class TestSerialScanInBrowser(FrappeTestCase):
 		make_user(USER, ["Stock User", "Stock Manager", "Purchase User", "Purchase Manager", "Item Manager"])
 		frappe.db.set_value("User", USER, "language", "en")
 		update_password(USER, PASSWORD)
-		cls.previous = frappe.db.get_single_value("Dux Trace Settings", "require_serial_scan_at_receipt")
-		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", 1)
 		make_exchange_rate("USD", CURRENCY, 10.0)
 		cls.item = serial_item()
+		# a phone sold on an invoice, for the after-sales counter
+		cls.sold = stock_serials(cls.item, 1)[0]
+		invoice = sale("Sales Invoice", cls.item, [cls.sold], update_stock=1).insert()
+		invoice.submit()
+		cls.invoice = invoice.name
+		cls.previous = frappe.db.get_single_value("Dux Trace Settings", "require_serial_scan_at_receipt")
+		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", 1)
 		receipt = purchase_receipt(cls.item, 3, [], scanned=[])
 		receipt.items[0].use_serial_batch_fields = 1
 		receipt.insert()
@@ -103,9 +108,10 @@ class TestSerialScanInBrowser(FrappeTestCase):
 		cls.server.wait(timeout=30)
 		frappe.db.rollback()
 		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", cls.previous or 0)
-		receipt = frappe.get_doc("Purchase Receipt", cls.receipt)
-		if receipt.docstatus == 1:
-			receipt.cancel()
+		for doctype, name in (("Purchase Receipt", cls.receipt), ("Sales Invoice", cls.invoice)):
+			doc = frappe.get_doc(doctype, name)
+			if doc.docstatus == 1:
+				doc.cancel()
 		frappe.db.commit()
 		super().tearDownClass()
 
@@ -119,6 +125,30 @@ class TestSerialScanInBrowser(FrappeTestCase):
 		page = context.new_page()
 		page.set_default_timeout(30_000)
 		return browser, page
+
+	def test_the_after_sales_counter_tells_sold_here_and_never_sold(self):
+		from playwright.sync_api import expect, sync_playwright
+
+		with sync_playwright() as playwright:
+			browser, page = self.browser_page(playwright)
+			try:
+				page.goto("/app/after-sales-counter")
+				scan = page.locator("input[data-dux-after-sales]")
+				scan.fill(self.sold)
+				scan.press("Enter")
+				expect(page.locator(".dux-verdict")).to_have_text("Sold Here")
+				expect(page.locator(".dux-message")).to_contain_text(self.invoice)
+				expect(page.locator(".dux-message")).to_contain_text("Under warranty until")
+				scan.fill(imeis(1)[0])
+				scan.press("Enter")
+				expect(page.locator(".dux-verdict")).to_have_text("Never Sold By Us")
+				expect(page.locator(".dux-message")).to_contain_text("was not bought here")
+			finally:
+				browser.close()
+		frappe.db.rollback()
+		self.assertEqual(
+			frappe.db.count("After-Sales Check", {"serial_no": self.sold, "checked_by": USER}), 1
+		)
 
 	def test_the_awesome_bar_offers_the_lot_trace_of_a_typed_lot(self):
 		from playwright.sync_api import expect, sync_playwright

@@ -4,6 +4,7 @@ Imported as a sibling module (`python benchmarks/x_benchmark.py` puts this folde
 
 import statistics
 import time
+from contextlib import contextmanager
 
 import frappe
 
@@ -71,3 +72,15 @@ def timed(fn, runs: int) -> tuple[float, object]:
 		result = fn()
 		samples.append(time.perf_counter() - start)
 	return statistics.median(samples), result
+
+
+@contextmanager
+def site_connection(site: str):
+	"""Connected to SITE as Administrator (run from the bench's sites folder)."""
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		yield
+	finally:
+		frappe.destroy()

@@ -15,7 +15,7 @@ import argparse
 import sys
 
 import frappe
-from bulk import timed
+from bulk import site_connection, timed
 from frappe.utils import add_days, nowdate
 
 PREFIX = "BLBL"
@@ -28,14 +28,9 @@ def main():
 	parser.add_argument("--runs", type=int, default=3)
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
+	with site_connection(args.site):
 		receipt = make_receipt(args.labels)
 		measure(receipt, args.runs)
-	finally:
-		frappe.destroy()
 
 
 def make_receipt(count: int) -> str:

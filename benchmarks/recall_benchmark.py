@@ -19,7 +19,7 @@ import sys
 import time
 
 import frappe
-from bulk import flush_ledger, insert, timed
+from bulk import flush_ledger, insert, site_connection, timed
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BENCH"
@@ -35,14 +35,9 @@ def main():
 	parser.add_argument("--runs", type=int, default=7)
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
+	with site_connection(args.site):
 		item, company = generate(args.lots, args.rows)
 		measure(item, company, args.runs, args.lots)
-	finally:
-		frappe.destroy()
 
 
 def generate(lots: int, rows: int) -> tuple[str, str]:

@@ -25,7 +25,7 @@ import sys
 import time
 
 import frappe
-from bulk import flush_ledger, insert, timed
+from bulk import flush_ledger, insert, site_connection, timed
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BSER"
@@ -41,14 +41,9 @@ def main():
 	parser.add_argument("--runs", type=int, default=9)
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
+	with site_connection(args.site):
 		item, sold = generate(args.serials)
 		measure(item, sold, args.runs)
-	finally:
-		frappe.destroy()
 
 
 def serial_name(i: int) -> str:

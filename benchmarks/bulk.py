@@ -47,6 +47,52 @@ def bundle_fields(flag: str) -> list[str]:
 	]
 
 
+def insert_customers(names: list[str], base: dict, customer_type: str = "Company"):
+	insert(
+		"Customer",
+		["name", "customer_name", "customer_group", "territory", "customer_type", *base],
+		[(c, c, "All Customer Groups", "All Territories", customer_type, *base.values()) for c in names],
+	)
+
+
+def insert_delivery_notes(notes: list[tuple], base: dict):
+	"""Submitted Delivery Note headers: (name, customer, company, posting_date), in MAD."""
+	insert(
+		"Delivery Note",
+		[
+			"name",
+			"customer",
+			"customer_name",
+			"company",
+			"posting_date",
+			"docstatus",
+			"currency",
+			"conversion_rate",
+			"selling_price_list",
+			"price_list_currency",
+			"plc_conversion_rate",
+			*base,
+		],
+		[
+			(
+				name,
+				customer,
+				customer,
+				company,
+				posted,
+				1,
+				"MAD",
+				1,
+				"Standard Selling",
+				"MAD",
+				1,
+				*base.values(),
+			)
+			for name, customer, company, posted in notes
+		],
+	)
+
+
 def insert(doctype: str, fields: list[str], values: list):
 	if values:
 		frappe.db.bulk_insert(doctype, fields, values, ignore_duplicates=True)
@@ -72,6 +118,11 @@ def timed(fn, runs: int) -> tuple[float, object]:
 		result = fn()
 		samples.append(time.perf_counter() - start)
 	return statistics.median(samples), result
+
+
+def ms(fn, runs: int) -> float:
+	"""Median milliseconds over `runs` warm runs."""
+	return timed(fn, runs)[0] * 1000
 
 
 @contextmanager

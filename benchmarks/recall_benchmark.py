@@ -19,7 +19,7 @@ import sys
 import time
 
 import frappe
-from bulk import flush_ledger, insert, site_connection, timed
+from bulk import flush_ledger, insert, insert_customers, insert_delivery_notes, ms, site_connection
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BENCH"
@@ -59,33 +59,9 @@ def generate(lots: int, rows: int) -> tuple[str, str]:
 	random.seed(452)
 
 	customers = [f"{PREFIX} Client {i:04d}" for i in range(CUSTOMERS)]
-	insert(
-		"Customer",
-		["name", "customer_name", "customer_group", "territory", "customer_type", *base],
-		[(c, c, "All Customer Groups", "All Territories", "Company", *base.values()) for c in customers],
-	)
+	insert_customers(customers, base)
 	notes = [f"{PREFIX}-DN-{i:06d}" for i in range(NOTES)]
-	insert(
-		"Delivery Note",
-		[
-			"name",
-			"customer",
-			"customer_name",
-			"company",
-			"posting_date",
-			"docstatus",
-			"currency",
-			"conversion_rate",
-			"selling_price_list",
-			"price_list_currency",
-			"plc_conversion_rate",
-			*base,
-		],
-		[
-			(n, c, c, COMPANY, today, 1, "MAD", 1, "Standard Selling", "MAD", 1, *base.values())
-			for n, c in ((n, random.choice(customers)) for n in notes)
-		],
-	)
+	insert_delivery_notes([(n, random.choice(customers), COMPANY, today) for n in notes], base)
 	lot_names = [f"{PREFIX}-L{i:06d}" for i in range(lots)]
 	insert(
 		"Batch",
@@ -192,10 +168,6 @@ def flush(sle, bundles, entries, base):
 			"docstatus",
 		],
 	)
-
-
-def ms(fn, runs: int) -> float:
-	return timed(fn, runs)[0] * 1000
 
 
 def measure(item: str, company: str, runs: int, lots: int):

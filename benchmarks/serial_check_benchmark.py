@@ -25,7 +25,7 @@ import sys
 import time
 
 import frappe
-from bulk import flush_ledger, insert, site_connection, timed
+from bulk import flush_ledger, insert, insert_customers, insert_delivery_notes, ms, site_connection
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BSER"
@@ -72,11 +72,7 @@ def generate(serials: int) -> tuple[str, str]:
 	random.seed(15)
 
 	customers = [f"{PREFIX} Client {i:04d}" for i in range(CUSTOMERS)]
-	insert(
-		"Customer",
-		["name", "customer_name", "customer_group", "territory", "customer_type", *base],
-		[(c, c, "All Customer Groups", "All Territories", "Individual", *base.values()) for c in customers],
-	)
+	insert_customers(customers, base, customer_type="Individual")
 
 	batch = Batch(base)
 	for receipt in range(0, serials, PER_RECEIPT):
@@ -101,7 +97,7 @@ def generate(serials: int) -> tuple[str, str]:
 	for i in range(0, sold_count, 2):
 		note = f"{PREFIX}-DN-{i // 2:07d}"
 		customer = random.choice(customers)
-		notes.append((note, customer, customer, COMPANY, today, 1, "MAD", 1, "Standard Selling", "MAD", 1))
+		notes.append((note, customer, COMPANY, today))
 		names = [serial_name(i), serial_name(i + 1)] if i + 1 < sold_count else [serial_name(i)]
 		batch.movement(item, STORES, COMPANY, "Delivery Note", note, "Outward", add_days(today, -10), names)
 		if len(notes) >= 20_000:
@@ -118,24 +114,7 @@ def generate(serials: int) -> tuple[str, str]:
 
 
 def insert_notes(notes: list, base: dict):
-	insert(
-		"Delivery Note",
-		[
-			"name",
-			"customer",
-			"customer_name",
-			"company",
-			"posting_date",
-			"docstatus",
-			"currency",
-			"conversion_rate",
-			"selling_price_list",
-			"price_list_currency",
-			"plc_conversion_rate",
-			*base,
-		],
-		[(*note, *base.values()) for note in notes],
-	)
+	insert_delivery_notes(notes, base)
 	notes.clear()
 
 
@@ -241,10 +220,6 @@ class Batch:
 				"docstatus",
 			],
 		)
-
-
-def ms(fn, runs: int) -> float:
-	return timed(fn, runs)[0] * 1000
 
 
 def measure(item: str, sold: str, runs: int):

@@ -109,7 +109,7 @@ def measure(receipt: str, runs: int):
 	print(f"thermal roll PDF (one per page):     {roll_s * 1000:8.0f} ms, {len(roll_pdf) // 1024} KB")
 	print(f"ZPL text:                            {zpl_s * 1000:8.0f} ms, {len(zpl_text) // 1024} KB")
 	print(f"ERPNext standard PDF of the receipt: {erp_s * 1000:8.0f} ms")
-	print(f"ratio 1,000-label A4 PDF / ERPNext receipt PDF: {a4_s / erp_s:.1f}x")
+	print(f"ratio {len(labels):,}-label A4 PDF / ERPNext receipt PDF: {a4_s / erp_s:.1f}x")
 
 
 if __name__ == "__main__":

@@ -73,3 +73,25 @@ class TestUninstall(FrappeTestCase):
 					continue
 				with self.subTest(doctype=doctype, field=field["fieldname"]):
 					self.assertTrue(frappe.db.has_column(doctype, field["fieldname"]))
+
+	def test_every_string_of_the_app_has_a_french_translation(self):
+		"""What users see is French first: labels, descriptions, messages, JS and print formats."""
+		from frappe.translate import get_all_translations, get_messages_for_app
+
+		# Frappe's own navbar links and naming series are not ours to translate
+		not_ours = {
+			"Apps",
+			"Documentation",
+			"Frappe School",
+			"Frappe Support",
+			"Log out",
+			"Report an Issue",
+			"User Forum",
+		}
+		french = get_all_translations("fr")
+		missing = sorted(
+			message
+			for _path, message, *_rest in get_messages_for_app("dux_trace")
+			if message not in french and message not in not_ours and not message.endswith(".-")
+		)
+		self.assertEqual(missing, [])

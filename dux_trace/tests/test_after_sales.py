@@ -86,6 +86,16 @@ class TestAfterSalesCheck(FrappeTestCase):
 		self.assertEqual(result["verdict"], "Already Returned")
 		self.assertEqual(result["return_document"], self.credit)
 
+	def test_a_device_sold_at_the_point_of_sale_is_sold_here(self):
+		serial = stock_serials(self.item, 1)[0]
+		pos = sale("POS Invoice", self.item, [serial]).insert()
+		pos.submit()  # POS moves stock only at closing: the sale is the POS Invoice itself
+		result = check_serial(serial, CUSTOMER)
+		self.assertEqual(
+			(result["verdict"], result["sales_document_type"], result["sales_document"]),
+			("Sold Here", "POS Invoice", pos.name),
+		)
+
 	def test_a_gs1_code_is_read_for_its_serial(self):
 		result = check_serial(f"(01)03760000000017(21){self.sold}", CUSTOMER)
 		self.assertEqual((result["serial_no"], result["verdict"]), (self.sold, "Sold Here"))

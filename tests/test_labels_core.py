@@ -361,3 +361,23 @@ def test_zpl_never_crashes_and_never_puts_a_raw_caret_or_tilde_in_field_data(nam
 	if name and len(name) <= 20:
 		shown = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in name)
 		assert unhex(fd_fields(zpl)[0]) == shown
+
+
+def test_a_gs1_128_too_wide_for_a_narrow_label_is_split_in_two_symbols():
+	from dux_trace.core.labels import choose_barcodes, code128_modules
+
+	label = LabelData(
+		item_code="DOLI",
+		lot="DOL8C52B",
+		expiry=date(2027, 12, 27),
+		gtin="03400935955838",
+	)
+	whole = choose_barcodes(label)
+	assert [text for _symbology, _data, text in whole] == ["(01)03400935955838(17)271227(10)DOL8C52B"]
+	modules = code128_modules(whole[0][1], gs1=True)
+	split = choose_barcodes(label, max_modules=modules - 1)
+	assert [text for _symbology, _data, text in split] == ["(01)03400935955838(17)271227", "(10)DOL8C52B"]
+	assert all(code128_modules(data, gs1=True) < modules for _symbology, data, _text in split)
+	# nothing to split off: the one symbol stays
+	product_only = LabelData(item_code="DOLI", gtin="03400935955838", expiry=date(2027, 12, 27))
+	assert len(choose_barcodes(product_only, max_modules=10)) == 1

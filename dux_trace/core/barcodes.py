@@ -41,10 +41,19 @@ def element_string(gtin: str, lot: str | None = None, expiry: date | None = None
 			if not _GS1_CHARSET.match(value):
 				raise BarcodeError(f"({ai}) {value!r} is not a GS1 value (20 characters of GS1 set 82)")
 			parts.append((ai, value))
+	return gs1_data(parts)
+
+
+VARIABLE_LENGTH_AIS = ("10", "21")
+
+
+def gs1_data(parts: list[tuple[str, str]]) -> tuple[str, str]:
+	"""(data for GS1-128, human-readable text) of (AI, value) pairs already checked, in order: FNC1
+	after a variable-length field that is not the last."""
 	data = ""
 	for index, (ai, value) in enumerate(parts):
 		data += ai + value
-		if ai in ("10", "21") and index < len(parts) - 1:
+		if ai in VARIABLE_LENGTH_AIS and index < len(parts) - 1:
 			data += FNC1
 	return data, "".join(f"({ai}){value}" for ai, value in parts)
 

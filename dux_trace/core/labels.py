@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dux_trace.core.barcodes import FNC1, BarcodeError, element_string
+from dux_trace.core.barcodes import FNC1, BarcodeError, element_string, gs1_data
 
 A4_WIDTH_MM = 210.0
 A4_HEIGHT_MM = 297.0
@@ -227,6 +227,30 @@ def _code128(label: LabelData) -> tuple[str, str, str]:
 				)
 			return "code128", value, value
 	raise LabelLayoutError("Code128 needs a serial, a lot or an item code and the label has none.")
+
+
+def code128_modules(data: str, gs1: bool = False) -> int:
+	"""Width of a Code128 / GS1-128 symbol in modules (start, data, check and stop; no quiet zone)."""
+	_bars, symbols = zpl_gs1_128(data) if gs1 else zpl_code128(data)
+	return (symbols + 1) * 11 + 13
+
+
+def choose_barcodes(
+	label: LabelData, preferred: str = "auto", max_modules: int | None = None
+) -> list[tuple[str, str, str]]:
+	"""`choose_barcode`, with a GS1-128 wider than `max_modules` split in two symbols, as GS1 allows:
+	(01) GTIN with (17) expiry, then (10) lot with (21) serial. A narrow label keeps bars a scanner
+	can read instead of squeezing one long symbol."""
+	symbology, data, text = choose_barcode(label, preferred)
+	if symbology != "gs1_128" or max_modules is None or code128_modules(data, gs1=True) <= max_modules:
+		return [(symbology, data, text)]
+	product = [("01", label.gtin.strip())]
+	if label.expiry:
+		product.append(("17", label.expiry.strftime("%y%m%d")))
+	unit = [(ai, value) for ai, value in (("10", label.lot), ("21", label.serial)) if value]
+	if not unit:
+		return [(symbology, data, text)]
+	return [("gs1_128", *gs1_data(product)), ("gs1_128", *gs1_data(unit))]
 
 
 def dots(mm: float, dpi: int) -> int:

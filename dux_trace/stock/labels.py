@@ -17,7 +17,7 @@ from dux_trace.core.labels import (
 	LabelData,
 	LabelLayoutError,
 	LabelTemplate,
-	choose_barcode,
+	choose_barcodes,
 	paginate,
 	position,
 )
@@ -128,16 +128,39 @@ def labels_for_document(doctype: str, name: str) -> list[LabelData]:
 	return labels
 
 
-def barcode_svg(label: LabelData, layout: LabelTemplate) -> tuple[str, str]:
-	"""(inline SVG, human-readable text) for the label's barcode."""
-	height = max(4.0, min(12.0, layout.label_height_mm * 0.25))
+#: narrowest bar printed on a label sheet: below this, GS1-128 data is split in two symbols
+MIN_MODULE_MM = 0.19
+LABEL_PADDING_MM = 2.0
+QUIET_MODULES = 20
+
+
+def barcode_svgs(label: LabelData, layout: LabelTemplate) -> list[tuple[str, str]]:
+	"""[(inline SVG, human-readable text)] for the label's barcode: one symbol, or two when the GS1
+	data would need bars narrower than MIN_MODULE_MM on this label."""
+	width = layout.label_width_mm - 2 * LABEL_PADDING_MM
+	max_modules = int(width / MIN_MODULE_MM) - QUIET_MODULES
 	try:
-		symbology, data, text = choose_barcode(label, layout.barcode)
-		return render_svg(data, symbology, module_height_mm=height, show_text=False, fit=True), text
-	except (BarcodeError, LabelLayoutError):
-		# a lot or serial outside the GS1 character set, or no GTIN for a GS1 template: Code128
+		symbols = choose_barcodes(label, layout.barcode, max_modules=max_modules)
+	except LabelLayoutError:
+		# no GTIN for a GS1 template, a lot or serial Code128 cannot write: Code128 of what can be read
 		fallback = label.serial or label.lot or label.item_code
-		return render_svg(fallback, "code128", module_height_mm=height, show_text=False, fit=True), fallback
+		symbols = [("code128", fallback, fallback)]
+	height = max(4.0, min(12.0, layout.label_height_mm * 0.25 / len(symbols)))
+	drawn = []
+	for symbology, data, text in symbols:
+		try:
+			drawn.append(
+				(render_svg(data, symbology, module_height_mm=height, show_text=False, fit=True), text)
+			)
+		except BarcodeError:
+			fallback = label.serial or label.lot or label.item_code
+			drawn.append(
+				(
+					render_svg(fallback, "code128", module_height_mm=height, show_text=False, fit=True),
+					fallback,
+				)
+			)
+	return drawn
 
 
 def sheet_html(labels: list[LabelData], template) -> str:
@@ -147,16 +170,15 @@ def sheet_html(labels: list[LabelData], template) -> str:
 	except LabelLayoutError as error:
 		frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
 	pages = []
-	drawn: dict[tuple, tuple[str, str]] = {}  # the boxes of one lot share one barcode: draw it once
+	drawn: dict[tuple, list] = {}  # the boxes of one lot share their barcodes: draw them once
 	for page in paginate(labels, layout):
 		placed = []
 		for index, label in enumerate(label for row in page for label in row):
 			x, y = position(index, layout) if layout.page == "A4" else (0.0, 0.0)
 			key = (label.item_code, label.lot, label.expiry, label.serial, label.gtin, label.ean)
 			if key not in drawn:
-				drawn[key] = barcode_svg(label, layout)
-			svg, text = drawn[key]
-			placed.append({"x": x, "y": y, "label": label, "svg": svg, "text": text})
+				drawn[key] = barcode_svgs(label, layout)
+			placed.append({"x": x, "y": y, "label": label, "barcodes": drawn[key]})
 		pages.append(placed)
 	scale = css_scale()
 	return frappe.render_template(

@@ -33,6 +33,7 @@ AVERY = LabelTemplate(
 	"A4", 63.5, 38.1, rows=7, columns=3, margin_top_mm=15.15, margin_left_mm=7.2, gap_x_mm=2.5
 )
 ROLL = LabelTemplate("Roll", 50, 30)
+WIDE = LabelTemplate("Roll", 100, 50)
 GS1_SET = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 
 
@@ -260,11 +261,27 @@ def test_zpl_label_shows_name_code_lot_expiry_serial_and_price():
 	fields = [unhex(field) for field in fd_fields(to_zpl(full_label(), ROLL))]
 	assert "Lait demi-écrémé 1 L" in fields and "LAIT-1L" in fields and "1,99 €" in fields
 	assert "LOT ABC123  EXP 31/12/2026" in fields and "SN XYZ" in fields
-	assert "(01)09506000134352(17)261231(10)ABC123(21)XYZ" in fields
+	# a 50 mm label at 203 dpi cannot give all of it bars of 2 dots: two symbols
+	assert "(01)09506000134352(17)261231" in fields and "(10)ABC123(21)XYZ" in fields
+	assert to_zpl(full_label(), ROLL).count("^BCN,") == 2
+	wide = [unhex(field) for field in fd_fields(to_zpl(full_label(), WIDE))]
+	assert "(01)09506000134352(17)261231(10)ABC123(21)XYZ" in wide
+
+
+def test_zpl_split_symbols_each_start_with_fnc1_and_lot_labels_get_bars_of_two_dots():
+	zpl = to_zpl(full_label(), ROLL)
+	fields = [line.split("^FD", 1)[1].removesuffix("^FS") for line in zpl.splitlines() if "^BCN," in line]
+	assert [decode_code128(field)[0] for field in fields] == [
+		GS + "01" + GTIN + "17261231",
+		GS + "10ABC123" + GS + "21XYZ",
+	]
+	# the usual lot label (no serial): both symbols get bars of 2 dots at 203 dpi
+	lot_only = to_zpl(full_label(serial=None), ROLL)
+	assert [line for line in lot_only.splitlines() if line.startswith("^BY")] == ["^BY2", "^BY2"]
 
 
 def test_zpl_gs1_128_starts_with_fnc1_in_subset_c_and_separates_variable_fields_with_fnc1():
-	zpl = to_zpl(full_label(), ROLL)
+	zpl = to_zpl(full_label(), WIDE)
 	assert "^BCN," in zpl
 	data = barcode_field(zpl)
 	assert data.startswith(">;>8" + "01" + GTIN + "17261231")

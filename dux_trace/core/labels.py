@@ -39,6 +39,7 @@ EPSILON = 1e-6
 _DIGITS = "0123456789"
 _ZPL_EDGE_MM = 2.0  # white edge kept around ZPL content (and part of the barcode's quiet zone)
 _MIN_BAR_HEIGHT_MM = 5.0
+_MIN_SPLIT_BAR_HEIGHT_MM = 3.0  # each of two stacked GS1-128 symbols
 _MAX_MODULE_DOTS = 4
 _QUIET_MODULES = 20  # 10 modules each side
 # Code128 subset B: characters that ZPL reads specially, written as invocation codes
@@ -316,8 +317,10 @@ def to_zpl(label: LabelData, template: LabelTemplate, dpi: int = 203) -> str:
 	template.validate()
 	if not isinstance(dpi, int) or isinstance(dpi, bool) or dpi <= 0:
 		raise LabelLayoutError(f"Printer resolution must be a whole number of dots per inch, not {dpi!r}.")
-	symbology, data, human = choose_barcode(label, template.barcode)
 	width, height = dots(template.label_width_mm, dpi), dots(template.label_height_mm, dpi)
+	# bars of 2 dots at least (the label's blank edges are part of the quiet zone): GS1 data too long
+	# for that is split in two symbols
+	symbols = choose_barcodes(label, template.barcode, max_modules=width // 2 - _QUIET_MODULES)
 	edge = dots(_ZPL_EDGE_MM, dpi)
 	inner = max(1, width - 2 * edge)
 	font = min(max(round(height / 12), dots(1.8, dpi)), dots(4.0, dpi))
@@ -355,33 +358,38 @@ def to_zpl(label: LabelData, template: LabelTemplate, dpi: int = 203) -> str:
 		text_field(_fit_text(f"SN {label.serial}", inner, font), font)
 		y += font + leading
 
-	if symbology == "ean13":
-		bar_data, modules = data[:12], 95  # ^BE adds the check digit
-	else:
-		bar_data, symbols = zpl_gs1_128(data) if symbology == "gs1_128" else zpl_code128(data)
-		modules = (symbols + 1) * 11 + 13  # + check character, + stop
-	human_font = min(font, max(dots(1.5, dpi), int(inner / (max(1, len(human)) * 0.55))))
-	bar_height = height - edge - y - human_font - leading
-	if bar_height < dots(_MIN_BAR_HEIGHT_MM, dpi):
+	human_font = min(
+		font, max(dots(1.5, dpi), int(inner / (max(1, max(len(human) for *_, human in symbols)) * 0.55)))
+	)
+	bar_height = (height - edge - y) // len(symbols) - human_font - leading
+	minimum = _MIN_BAR_HEIGHT_MM if len(symbols) == 1 else _MIN_SPLIT_BAR_HEIGHT_MM
+	if bar_height < dots(minimum, dpi):
 		raise LabelLayoutError(
 			f"A {_mm(template.label_width_mm)} x {_mm(template.label_height_mm)} mm label is too small:"
-			f" its text leaves {bar_height * 25.4 / dpi:.1f} mm for the barcode, {_mm(_MIN_BAR_HEIGHT_MM)} mm"
+			f" its text leaves {bar_height * 25.4 / dpi:.1f} mm for the barcode, {_mm(minimum)} mm"
 			" are needed."
 		)
-	module = min(_MAX_MODULE_DOTS, inner // (modules + _QUIET_MODULES))
-	if module < 1:
-		if modules > inner:
-			raise LabelLayoutError(
-				f"The {symbology} barcode of item {label.item_code} needs {modules} dots at {dpi} dpi and the"
-				f" {_mm(template.label_width_mm)} mm label leaves {inner}: use a wider label or shorter data."
-			)
-		module = 1
-	bar_x = max(0, (width - modules * module) // 2)
-	lines.append(f"^BY{module}")
-	command = f"^BEN,{bar_height},N,N" if symbology == "ean13" else f"^BCN,{bar_height},N,N,N"
-	lines.append(f"^FO{bar_x},{y}{command}^FD{bar_data}^FS")
-	y += bar_height + leading
-	text_field(_fit_text(human, inner, human_font), human_font, "C")
+	for symbology, data, human in symbols:
+		if symbology == "ean13":
+			bar_data, modules = data[:12], 95  # ^BE adds the check digit
+		else:
+			bar_data, count = zpl_gs1_128(data) if symbology == "gs1_128" else zpl_code128(data)
+			modules = (count + 1) * 11 + 13  # + check character, + stop
+		module = min(_MAX_MODULE_DOTS, width // (modules + _QUIET_MODULES))
+		if module < 1:
+			if modules > width:
+				raise LabelLayoutError(
+					f"The {symbology} barcode of item {label.item_code} needs {modules} dots at {dpi} dpi and"
+					f" the {_mm(template.label_width_mm)} mm label has {width}: use a wider label or shorter data."
+				)
+			module = 1
+		bar_x = max(0, (width - modules * module) // 2)
+		lines.append(f"^BY{module}")
+		command = f"^BEN,{bar_height},N,N" if symbology == "ean13" else f"^BCN,{bar_height},N,N,N"
+		lines.append(f"^FO{bar_x},{y}{command}^FD{bar_data}^FS")
+		y += bar_height + leading
+		text_field(_fit_text(human, inner, human_font), human_font, "C")
+		y += human_font + leading
 	lines.append("^XZ")
 	return "\n".join(lines)
 

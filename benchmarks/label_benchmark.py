@@ -89,8 +89,8 @@ def measure(receipt: str, runs: int):
 	from dux_trace.stock.labels import labels_for_document, sheet_html, sheet_pdf, zpl
 
 	labels = labels_for_document("Purchase Receipt", receipt)
-	a4 = frappe.get_doc("Label Template", "A4 3 x 8 (70 x 37 mm)")
-	roll = frappe.get_doc("Label Template", "Roll 50 x 30 mm")
+	a4 = frappe.get_doc("Dux Label Template", "A4 3 x 8 (70 x 37 mm)")
+	roll = frappe.get_doc("Dux Label Template", "Roll 50 x 30 mm")
 	read_s, _ = timed(lambda: labels_for_document("Purchase Receipt", receipt), runs)
 	html_s, _ = timed(lambda: sheet_html(labels, a4), runs)
 	a4_s, a4_pdf = timed(lambda: sheet_pdf(labels, a4), runs)

@@ -42,8 +42,8 @@ DEFAULT_LABEL_TEMPLATES = (
 
 def make_label_templates():
 	for template in DEFAULT_LABEL_TEMPLATES:
-		if not frappe.db.exists("Label Template", template["template_name"]):
-			frappe.get_doc({"doctype": "Label Template", **template}).insert(ignore_permissions=True)
+		if not frappe.db.exists("Dux Label Template", template["template_name"]):
+			frappe.get_doc({"doctype": "Dux Label Template", **template}).insert(ignore_permissions=True)
 
 
 def before_uninstall():

@@ -16,7 +16,7 @@ def download_labels(doctype: str, name: str, template: str, output: str = "PDF")
 		frappe.throw(
 			_("You are not allowed to print {0} {1}.").format(_(doctype), name), frappe.PermissionError
 		)
-	label_template = frappe.get_doc("Label Template", template)
+	label_template = frappe.get_doc("Dux Label Template", template)
 	label_template.check_permission("read")
 	labels = labels_for_document(doctype, name)
 	if not labels:

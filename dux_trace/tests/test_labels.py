@@ -96,7 +96,7 @@ class TestLabelSheets(FrappeTestCase):
 	def test_the_pdf_sheet_decodes_to_the_gs1_data_of_each_unit(self):
 		from dux_trace.stock.labels import labels_for_document, sheet_pdf
 
-		template = frappe.get_doc("Label Template", "A4 3 x 8 (70 x 37 mm)")
+		template = frappe.get_doc("Dux Label Template", "A4 3 x 8 (70 x 37 mm)")
 		pdf = sheet_pdf(labels_for_document("Purchase Receipt", self.receipt), template)
 		self.assertTrue(pdf.startswith(b"%PDF"))
 		expected = [f"(01)03760000000017(21){serial}" for serial in self.serials]
@@ -109,7 +109,7 @@ class TestLabelSheets(FrappeTestCase):
 
 		from dux_trace.stock.labels import labels_for_document, sheet_pdf, zpl
 
-		template = frappe.get_doc("Label Template", "Roll 50 x 30 mm")
+		template = frappe.get_doc("Dux Label Template", "Roll 50 x 30 mm")
 		labels = labels_for_document("Purchase Receipt", self.receipt)
 		pdf = sheet_pdf(labels, template)
 		self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 13)
@@ -138,7 +138,7 @@ class TestLabelSheets(FrappeTestCase):
 		with self.assertRaises(frappe.ValidationError) as refused:
 			frappe.get_doc(
 				{
-					"doctype": "Label Template",
+					"doctype": "Dux Label Template",
 					"template_name": "Trop grand",
 					"page": "A4",
 					"label_width_mm": 80,

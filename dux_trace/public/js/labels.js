@@ -10,7 +10,7 @@ dux_trace.print_labels = function (frm) {
 			{
 				fieldname: "template",
 				fieldtype: "Link",
-				options: "Label Template",
+				options: "Dux Label Template",
 				label: __("Label Template"),
 				reqd: 1,
 			},

@@ -8,7 +8,7 @@ from frappe.model.document import Document
 from dux_trace.core.labels import LabelLayoutError
 
 
-class LabelTemplate(Document):
+class DuxLabelTemplate(Document):
 	def validate(self):
 		try:
 			self.layout().validate()

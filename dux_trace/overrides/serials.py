@@ -30,10 +30,12 @@ from dux_trace.core.serials import (
 	check_sale_scan,
 	duplicates,
 	foreign_serials,
+	missing_units,
 	unscanned,
 )
 from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
 from dux_trace.stock.serials import (
+	SCANNED_FIELD,
 	held_elsewhere,
 	is_receipt,
 	is_sale,
@@ -128,11 +130,10 @@ def before_submit_receipt(doc, method=None):
 		return
 	problems = []
 	for line in serial_lines(doc, inward=True):
-		scanned = [serial for serial in line.serials if serial in set(line.scanned)]
-		if len(scanned) < round(line.qty):
+		if missing_units(line.qty, line.scanned_serials):
 			problems.append(
 				_("{0}: {1} of {2} units scanned. Scan the serial number of each unit received.").format(
-					row_label(line), len(scanned), round(line.qty)
+					row_label(line), len(line.scanned_serials), round(line.qty)
 				)
 			)
 	report(problems, True, _("Serial Numbers Not Scanned"))
@@ -182,10 +183,9 @@ def mark_remembered_scans(lines):
 	"""Serials this user scanned through ERPNext's own Scan Barcode field or the Point of Sale
 	search are recorded as scanned on their row, as the scan dialog records its own."""
 	from dux_trace.overrides.barcode_scan import was_scanned
-	from dux_trace.stock.serials import SCANNED_FIELD
 
 	for line in lines:
-		added = [s for s in line.serials if s not in set(line.scanned) and was_scanned(s)]
+		added = [s for s in unscanned(line.serials, line.scanned) if was_scanned(s)]
 		if added:
 			line.scanned.extend(added)
 			line.row.set(SCANNED_FIELD, "\n".join(line.scanned))
@@ -220,16 +220,11 @@ def before_submit_sale(doc, method=None):
 	if sale_strict():
 		problems = []
 		for line in lines:
-			missing = round(line.qty) - len([s for s in line.serials if s in set(line.scanned)])
-			if missing > 0 or unscanned(line.serials, line.scanned):
+			if missing_units(line.qty, line.scanned_serials) or unscanned(line.serials, line.scanned):
 				problems.append(
 					_(
 						"{0}: which one are you selling? Scan the serial number of each unit sold ({1} of {2} scanned)."
-					).format(
-						row_label(line),
-						len([s for s in line.serials if s in set(line.scanned)]),
-						round(line.qty),
-					)
+					).format(row_label(line), len(line.scanned_serials), round(line.qty))
 				)
 		report(problems, True, _("Serial Numbers Not Scanned"))
 

@@ -16,6 +16,7 @@ from frappe.utils import cint, flt, get_datetime
 
 from dux_trace.core.serials import Movement, SerialEvent, SerialState, split_serials
 from dux_trace.stock.lots import items_where
+from dux_trace.stock.trace import bundle_entries
 
 SCANNED_FIELD = "dux_scanned_serials"
 SALES = ("Delivery Note", "Sales Invoice", "POS Invoice")
@@ -33,6 +34,12 @@ class SerialLine:
 	serials: list[str]
 	scanned: list[str]
 	pattern: str | None = None
+
+	@property
+	def scanned_serials(self) -> list[str]:
+		"""The row's serials that were scanned, in row order."""
+		scanned = set(self.scanned)
+		return [serial for serial in self.serials if serial in scanned]
 
 
 def is_sale(doc) -> bool:
@@ -121,12 +128,9 @@ def held_elsewhere(serials: Iterable[str], item_code: str, doc) -> dict[str, str
 		return {}
 	found: dict[str, str] = {}
 
-	bundle, entry = frappe.qb.DocType("Serial and Batch Bundle"), frappe.qb.DocType("Serial and Batch Entry")
+	query, entry, bundle = bundle_entries(submitted=False)
 	rows = (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(entry.parent == bundle.name)
-		.select(entry.serial_no, bundle.voucher_type, bundle.voucher_no, bundle.docstatus)
+		query.select(entry.serial_no, bundle.voucher_type, bundle.voucher_no, bundle.docstatus)
 		.where(entry.serial_no.isin(list(serials)))
 		.where(bundle.type_of_transaction == "Outward")
 		.where(bundle.voucher_type.isin(SALES))
@@ -186,12 +190,9 @@ def is_open_pos_invoice(voucher_type: str, voucher_no: str) -> bool:
 def serial_events(serial: str) -> list[SerialEvent]:
 	"""Sales of the serial to customers and returns from them, from submitted, uncancelled
 	bundles."""
-	bundle, entry = frappe.qb.DocType("Serial and Batch Bundle"), frappe.qb.DocType("Serial and Batch Entry")
+	query, entry, bundle = bundle_entries()
 	rows = (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(entry.parent == bundle.name)
-		.select(
+		query.select(
 			bundle.voucher_type,
 			bundle.voucher_no,
 			bundle.type_of_transaction,
@@ -201,8 +202,6 @@ def serial_events(serial: str) -> list[SerialEvent]:
 		)
 		.where(entry.serial_no == serial)
 		.where(bundle.voucher_type.isin(SALES))
-		.where(bundle.docstatus == 1)
-		.where(bundle.is_cancelled == 0)
 		.orderby(bundle.posting_date, order=Order.asc)
 		.run(as_dict=True)
 	)
@@ -213,10 +212,12 @@ def serial_events(serial: str) -> list[SerialEvent]:
 		)
 		if not voucher or voucher.docstatus != 1:
 			continue
-		if row.voucher_type == "POS Invoice" and not voucher.is_return:
-			# a consolidated POS sale appears again on its Sales Invoice: count it once
-			if frappe.db.get_value("POS Invoice", row.voucher_no, "consolidated_invoice"):
-				continue
+		if (
+			row.voucher_type == "POS Invoice"
+			and not voucher.is_return
+			and not is_open_pos_invoice(row.voucher_type, row.voucher_no)
+		):
+			continue  # a consolidated POS sale appears again on its Sales Invoice: count it once
 		kind = Movement.RETURN if voucher.is_return else Movement.SALE
 		if (row.type_of_transaction == "Inward") != voucher.is_return:
 			continue
@@ -240,16 +241,11 @@ def posted_at(row) -> datetime:
 
 def serials_of_voucher(voucher_type: str, voucher_no: str) -> set[str]:
 	"""Every serial a submitted document moved (all its bundles)."""
-	bundle, entry = frappe.qb.DocType("Serial and Batch Bundle"), frappe.qb.DocType("Serial and Batch Entry")
+	query, entry, bundle = bundle_entries()
 	serials = set(
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(entry.parent == bundle.name)
-		.select(entry.serial_no)
+		query.select(entry.serial_no)
 		.where(bundle.voucher_type == voucher_type)
 		.where(bundle.voucher_no == voucher_no)
-		.where(bundle.docstatus == 1)
-		.where(bundle.is_cancelled == 0)
 		.run(pluck=True)
 	)
 	for row in frappe.get_all(

@@ -29,16 +29,12 @@ def lot_or_serial(table, batch_nos=(), serial_nos=()):
 def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[dict]:
 	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
 	(or serial) and warehouse, with a positive quantity."""
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	query, entry, bundle = bundle_entries()
 	condition = lot_or_serial(entry, batch_nos, serial_nos)
 	if condition is None:
 		return []
 	query = (
-		frappe.qb.from_(entry)
-		.inner_join(bundle)
-		.on(bundle.name == entry.parent)
-		.select(
+		query.select(
 			bundle.voucher_type,
 			bundle.voucher_no,
 			bundle.posting_date,
@@ -50,8 +46,6 @@ def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[d
 			Sum(entry.qty).as_("qty"),
 		)
 		.where(condition)
-		.where(bundle.docstatus == 1)
-		.where(bundle.is_cancelled == 0)
 		.where(bundle.type_of_transaction == direction)
 		.groupby(bundle.voucher_type, bundle.voucher_no, entry.batch_no, entry.serial_no, entry.warehouse)
 		.orderby(bundle.posting_date)
@@ -153,20 +147,25 @@ def follow_production(
 	return links
 
 
+def bundle_entries(submitted: bool = True):
+	"""(query, entry, bundle): Serial and Batch Entry rows joined to their bundle; with `submitted`,
+	only submitted, uncancelled bundles (what the stock ledger holds). Callers select and add their
+	conditions on the `entry` and `bundle` tables."""
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	query = frappe.qb.from_(entry).inner_join(bundle).on(bundle.name == entry.parent)
+	if submitted:
+		query = query.where(bundle.docstatus == 1).where(bundle.is_cancelled == 0)
+	return query, entry, bundle
+
+
 def lot_balances():
 	"""(query, entry, bundle): quantity per lot and warehouse over submitted, live bundles; callers
 	add their conditions on the `entry` (Serial and Batch Entry) and `bundle` tables."""
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	query = (
-		frappe.qb.from_(entry)
-		.inner_join(bundle)
-		.on(bundle.name == entry.parent)
-		.select(bundle.item_code, entry.batch_no, entry.warehouse, Sum(entry.qty).as_("qty"))
-		.where(bundle.docstatus == 1)
-		.where(bundle.is_cancelled == 0)
-		.groupby(entry.batch_no, entry.warehouse)
-	)
+	query, entry, bundle = bundle_entries()
+	query = query.select(
+		bundle.item_code, entry.batch_no, entry.warehouse, Sum(entry.qty).as_("qty")
+	).groupby(entry.batch_no, entry.warehouse)
 	return query, entry, bundle
 
 

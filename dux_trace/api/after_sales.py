@@ -13,8 +13,8 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 from dux_trace.api.scan import describe as describe_scan_error
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
 from dux_trace.core.gs1 import parse_scan as read_scan
-from dux_trace.core.serials import AfterSalesResult, Verdict, after_sales_verdict, normalise
-from dux_trace.stock.serials import serial_events, serial_states
+from dux_trace.core.serials import AfterSalesResult, SerialState, Verdict, after_sales_verdict, normalise
+from dux_trace.stock.serials import serial_events
 
 CHECKS_PER_MINUTE = 30
 
@@ -92,13 +92,16 @@ def serial_from_scan(scan: str) -> str:
 
 
 def verdict_for(serial: str, customer: str | None = None) -> AfterSalesResult:
-	state = serial_states([serial]).get(serial)
+	record = frappe.db.get_value(
+		"Serial No", serial, ["item_code", "warehouse", "status", "warranty_expiry_date"], as_dict=True
+	)
+	state = SerialState(serial, record.item_code, record.warehouse, record.status) if record else None
 	item = (
 		frappe.db.get_value("Item", state.item_code, ["warranty_period", "dux_warranty_months"], as_dict=True)
 		if state
 		else None
 	)
-	recorded_end = frappe.db.get_value("Serial No", serial, "warranty_expiry_date") if state else None
+	recorded_end = record.warranty_expiry_date if record else None
 	return after_sales_verdict(
 		known=state,
 		events=serial_events(serial) if state else [],
@@ -149,7 +152,6 @@ def describe_warranty(result: AfterSalesResult) -> str:
 
 def record_check(serial: str, customer: str | None, result: AfterSalesResult):
 	sale, warranty = result.sale, result.warranty
-	state_item = frappe.db.get_value("Serial No", serial, "item_code") if result.known else None
 	doc = frappe.get_doc(
 		{
 			"doctype": "After-Sales Check",
@@ -159,7 +161,7 @@ def record_check(serial: str, customer: str | None, result: AfterSalesResult):
 			"refused": int(result.verdict.refused),
 			"checked_by": frappe.session.user,
 			"checked_at": now_datetime(),
-			"item_code": state_item,
+			"item_code": result.known.item_code if result.known else None,
 			"sold_to": sale.customer if sale else None,
 			"sales_document_type": sale.voucher_type if sale else None,
 			"sales_document": sale.voucher_no if sale else None,

@@ -241,11 +241,14 @@ class Verdict(str, Enum):
 @dataclass(frozen=True)
 class AfterSalesResult:
 	verdict: Verdict
-	known: bool
-	in_stock: bool = False
+	known: SerialState | None  # ERPNext's record of the serial; None: an unknown serial
 	sale: SerialEvent | None = None
 	returned: SerialEvent | None = None
 	warranty: Warranty | None = None
+
+	@property
+	def in_stock(self) -> bool:
+		return self.known is not None and self.known.in_stock
 
 
 def after_sales_verdict(
@@ -263,11 +266,11 @@ def after_sales_verdict(
 	`events`: the serial's sales and returns in any order. The warranty end recorded on the serial
 	at sale (ERPNext's Serial No warranty expiry) wins over one computed from the item's terms."""
 	if known is None:
-		return AfterSalesResult(Verdict.NEVER_SOLD, known=False)
+		return AfterSalesResult(Verdict.NEVER_SOLD, known=None)
 	ordered = sorted(events, key=lambda event: event.posted)
 	sales = [index for index, event in enumerate(ordered) if event.kind is Movement.SALE]
 	if not sales:
-		return AfterSalesResult(Verdict.NEVER_SOLD, known=True, in_stock=known.in_stock)
+		return AfterSalesResult(Verdict.NEVER_SOLD, known=known)
 	sale = ordered[sales[-1]]
 	later_returns = [event for event in ordered[sales[-1] + 1 :] if event.kind is Movement.RETURN]
 	end = recorded_warranty_end or warranty_end(
@@ -277,8 +280,7 @@ def after_sales_verdict(
 	if later_returns:
 		return AfterSalesResult(
 			Verdict.ALREADY_RETURNED,
-			known=True,
-			in_stock=known.in_stock,
+			known=known,
 			sale=sale,
 			returned=later_returns[-1],
 			warranty=warranty,
@@ -286,11 +288,8 @@ def after_sales_verdict(
 	if presented_by and sale.customer and presented_by != sale.customer:
 		return AfterSalesResult(
 			Verdict.SOLD_TO_ANOTHER_CUSTOMER,
-			known=True,
-			in_stock=known.in_stock,
+			known=known,
 			sale=sale,
 			warranty=warranty,
 		)
-	return AfterSalesResult(
-		Verdict.SOLD_HERE, known=True, in_stock=known.in_stock, sale=sale, warranty=warranty
-	)
+	return AfterSalesResult(Verdict.SOLD_HERE, known=known, sale=sale, warranty=warranty)

@@ -28,7 +28,7 @@ jinja = {
 	"methods": [
 		"dux_trace.printing.label_barcode",
 		"dux_trace.printing.label_price",
-		"dux_trace.printing.row_serials",
+		"dux_trace.stock.serials.row_serials",
 	]
 }
 

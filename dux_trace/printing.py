@@ -1,25 +1,16 @@
 """Jinja helpers for dux_trace's print formats (hooks.py `jinja.methods`)."""
 
-import re
-
 import frappe
 from frappe.utils import getdate
 
 from dux_trace.core.barcodes import BarcodeError, Symbology, element_string, render_svg
-
-
-def item_gtin(item_code: str) -> str | None:
-	"""The item's EAN / GTIN as 14 digits, if its Barcodes table has one."""
-	for barcode in frappe.get_all("Item Barcode", filters={"parent": item_code}, pluck="barcode"):
-		if re.fullmatch(r"\d{8}|\d{12,14}", barcode or ""):
-			return barcode.zfill(14)
-	return None
+from dux_trace.stock.labels import item_codes, price_incl_tax
 
 
 def label_barcode(item_code: str, batch_no: str | None = None, serial_no: str | None = None) -> str:
 	"""The label's barcode as inline SVG: GS1-128 (GTIN, expiry, lot, serial) when the item has a
 	GTIN, EAN-13 for the item alone, Code128 of the serial, lot or item code otherwise."""
-	gtin = item_gtin(item_code)
+	gtin, _ean = item_codes(item_code)
 	try:
 		if gtin and (batch_no or serial_no):
 			expiry = frappe.db.get_value("Batch", batch_no, "expiry_date") if batch_no else None
@@ -35,16 +26,6 @@ def label_barcode(item_code: str, batch_no: str | None = None, serial_no: str | 
 		return render_svg(serial_no or batch_no or item_code, Symbology.CODE128)
 
 
-def row_serials(row) -> list[str]:
-	"""The serial numbers of an invoice or delivery row (its Serial and Batch Bundle, or its
-	serial_no field), for print formats."""
-	from dux_trace.stock.serials import row_serials as serials_of_row
-
-	return serials_of_row(row)
-
-
 def label_price(item_code: str) -> str:
 	"""The item's selling price incl. tax, formatted, for labels ('' when it has none)."""
-	from dux_trace.stock.labels import price_incl_tax
-
 	return price_incl_tax(item_code) or ""

@@ -3,13 +3,14 @@
 import frappe
 from frappe import _
 
-from dux_trace.stock.labels import LABEL_SOURCES, labels_for_document, sheet_pdf, zpl
+from dux_trace.stock.labels import labels_for_document, sheet_pdf, zpl
+from dux_trace.stock.serials import RECEIPTS
 
 
 @frappe.whitelist(methods=["GET", "POST"])
 def download_labels(doctype: str, name: str, template: str, output: str = "PDF"):
 	"""One label per unit received on the document, laid out by the Label Template."""
-	if doctype not in LABEL_SOURCES:
+	if doctype not in RECEIPTS:
 		frappe.throw(_("Labels are printed from receipts: {0} is not one.").format(_(doctype)))
 	doc = frappe.get_doc(doctype, name)
 	if not frappe.has_permission(doctype, "print", doc=doc):

@@ -21,14 +21,8 @@ from dux_trace.core.labels import (
 	paginate,
 	position,
 )
-from dux_trace.stock.serials import row_serials
+from dux_trace.stock.serials import RECEIPTS, row_serials, row_warehouse
 
-#: documents labels can be printed from -> (rows, warehouse field of a received row)
-LABEL_SOURCES = {
-	"Purchase Receipt": "warehouse",
-	"Purchase Invoice": "warehouse",
-	"Stock Entry": "t_warehouse",
-}
 BARCODE_CHOICES = {"Auto": "auto", "Code128": "code128", "EAN-13": "ean13", "GS1-128": "gs1_128"}
 MAX_LABELS = 5000
 
@@ -86,14 +80,13 @@ def price_incl_tax(item_code: str) -> str | None:
 def labels_for_document(doctype: str, name: str) -> list[LabelData]:
 	"""One label per unit received: per serial for serialized items, `qty` labels per lot line
 	(and per line of an item followed by neither)."""
-	if doctype not in LABEL_SOURCES:
+	if doctype not in RECEIPTS:
 		frappe.throw(_("Labels are printed from receipts: {0} is not one.").format(_(doctype)))
 	doc = frappe.get_doc(doctype, name)
-	warehouse_field = LABEL_SOURCES[doctype]
 	labels: list[LabelData] = []
 	cache: dict[str, tuple] = {}
 	for row in doc.get("items"):
-		if not row.get(warehouse_field) or (doctype == "Stock Entry" and row.get("s_warehouse")):
+		if not row_warehouse(doc, row, inward=True):
 			continue
 		if row.item_code not in cache:
 			gtin, ean = item_codes(row.item_code)

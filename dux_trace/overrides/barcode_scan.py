@@ -40,12 +40,8 @@ def search_for_serial_or_batch_or_barcode_number(search_value: str) -> dict:
 def get_items(start, page_length, price_list, item_group, pos_profile, search_term=""):
 	"""Point of Sale item search: a GS1 code is searched as its serial, lot or GTIN, which
 	ERPNext's search knows."""
-	if search_term:
-		scan = erpnext_scan_barcode(search_term)
-		if not scan and (scan := gs1_scan(search_term)):
-			search_term = scan.get("serial_no") or scan.get("batch_no") or scan.get("barcode")
-		if scan and scan.get("serial_no"):
-			remember_scan(scan["serial_no"])
+	if search_term and (scan := scan_barcode(search_term)):
+		search_term = scan.get("serial_no") or scan.get("batch_no") or scan.get("barcode") or search_term
 	return point_of_sale.get_items(start, page_length, price_list, item_group, pos_profile, search_term)
 
 

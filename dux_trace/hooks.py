@@ -34,7 +34,9 @@ jinja = {
 
 # Installation
 # ------------
+before_install = "dux_trace.install.check_versions"
 after_install = "dux_trace.install.after_install"
+before_migrate = "dux_trace.install.check_versions"
 before_uninstall = "dux_trace.install.before_uninstall"
 # custom fields are declared in dux_trace/constants/custom_fields.py and re-applied on every migrate
 after_migrate = "dux_trace.install.after_migrate"

@@ -1,10 +1,31 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from dux_trace import compat
 from dux_trace.constants.custom_fields import CUSTOM_FIELDS
+
+#: the Frappe and ERPNext majors this branch is built and tested for
+SUPPORTED_MAJORS = (15, 16)
+
+
+def check_versions():
+	"""before_install / before_migrate: refuse a Frappe or ERPNext major the app was not made for."""
+	import erpnext
+
+	for app, version in (("Frappe", frappe.__version__), ("ERPNext", erpnext.__version__)):
+		major = int(version.split(".")[0])
+		if major not in SUPPORTED_MAJORS:
+			frappe.throw(
+				frappe._("Dux Trace supports {0} versions 15 and 16; this site runs {1}.").format(
+					app, version
+				),
+				title=frappe._("Unsupported Version"),
+			)
 
 
 def after_install():
+	# the app is about lots and serials: ERPNext version-16 ships them switched off on new sites
+	compat.enable_serial_and_batch()
 	make_custom_fields()
 	from dux_trace.patches.v1_0.set_tracking_mode_from_item_flags import execute as set_tracking_modes
 

@@ -14,18 +14,19 @@ malformed or unknown code gets a clear message and nothing is filled.
 
 import frappe
 from erpnext.selling.page.point_of_sale import point_of_sale
-from erpnext.stock.utils import _update_item_info
-from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
 from frappe import _
 
+from dux_trace import compat
 from dux_trace.api.scan import describe, item_by_barcode
 from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
 
 
 @frappe.whitelist()
-def scan_barcode(search_value: str) -> dict:
-	result = erpnext_scan_barcode(search_value) or gs1_scan(search_value) or {}
+def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
+	"""ERPNext's scan (with the desk's warehouse and company in `ctx`, where ERPNext takes it), then
+	GS1."""
+	result = compat.scan_barcode(search_value, ctx) or gs1_scan(search_value, ctx) or {}
 	if result.get("serial_no"):
 		remember_scan(result["serial_no"])
 	return result
@@ -62,7 +63,7 @@ def scan_key(serial: str) -> str:
 	return f"dux_trace:scanned:{frappe.session.user}:{serial}"
 
 
-def gs1_scan(text: str) -> dict | None:
+def gs1_scan(text: str, ctx: dict | str | None = None) -> dict | None:
 	"""ERPNext's scan result (item_code, barcode, batch_no, serial_no, has_batch_no, has_serial_no)
 	for a GS1 code, with batch_expiry_date; None when the text is not GS1 at all."""
 	try:
@@ -83,7 +84,7 @@ def gs1_scan(text: str) -> dict | None:
 	barcode = frappe.db.get_value(
 		"Item Barcode", {"parent": item_code, "barcode": ("in", barcodes)}, "barcode"
 	)
-	result = _update_item_info(frappe._dict(item_code=item_code, barcode=barcode))
+	result = frappe._dict(compat.update_item_info(frappe._dict(item_code=item_code, barcode=barcode), ctx))
 	if scan.serial:
 		if not result.has_serial_no:
 			frappe.throw(_("Item {0} has no serial numbers, but the code carries one.").format(item_code))

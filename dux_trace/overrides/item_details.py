@@ -17,11 +17,13 @@ from dux_trace.stock.lots import lots_in_warehouse
 
 
 @frappe.whitelist()
-def get_item_details(args, doc=None, for_validate=False, overwrite_warehouse=True):
+def get_item_details(ctx=None, doc=None, for_validate=False, overwrite_warehouse=True, args=None):
+	"""ERPNext's signature: `ctx` (version-16) or `args` (version-15), passed on positionally."""
 	from erpnext.stock.get_item_details import get_item_details as erpnext_get_item_details
 
-	out = erpnext_get_item_details(args, doc, for_validate, overwrite_warehouse)
-	ctx = frappe._dict(json.loads(args) if isinstance(args, str) else args)
+	ctx = ctx if ctx is not None else args
+	out = erpnext_get_item_details(ctx, doc, for_validate, overwrite_warehouse)
+	ctx = frappe._dict(json.loads(ctx) if isinstance(ctx, str) else ctx)
 	if ctx.get("batch_no") or not out.get("has_batch_no") or not out.get("batch_no"):
 		return out
 	if ctx.get("doctype") not in ("Delivery Note", "Sales Invoice", "POS Invoice") or ctx.get("is_return"):

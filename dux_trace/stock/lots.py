@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate, nowtime
 
+from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
 
 #: outgoing doctype -> (child table, source warehouse field, stock quantity field)
@@ -172,8 +173,7 @@ def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:
 		{
 			"item_code": line.item_code,
 			"warehouse": line.warehouse,
-			"posting_date": doc.get("posting_date"),
-			"posting_time": doc.get("posting_time"),
+			**bundle_posting_values(doc.get("posting_date"), doc.get("posting_time")),
 			"voucher_type": doc.doctype,
 			# a document being inserted is not in the database yet: ERPNext links the bundle to it
 			# when it validates the document again (on save or submit)

@@ -14,6 +14,7 @@ import frappe
 from frappe.query_builder import Order
 from frappe.utils import cint, flt, get_datetime
 
+from dux_trace.compat import bundle_posted_at
 from dux_trace.core.serials import Movement, SerialEvent, SerialState, split_serials
 from dux_trace.stock.lots import items_where
 from dux_trace.stock.trace import bundle_entries
@@ -196,13 +197,12 @@ def serial_events(serial: str) -> list[SerialEvent]:
 			bundle.voucher_type,
 			bundle.voucher_no,
 			bundle.type_of_transaction,
-			bundle.posting_date,
-			bundle.posting_time,
+			bundle_posted_at(bundle).as_("posted_at"),
 			bundle.creation,
 		)
 		.where(entry.serial_no == serial)
 		.where(bundle.voucher_type.isin(SALES))
-		.orderby(bundle.posting_date, order=Order.asc)
+		.orderby(bundle_posted_at(bundle), order=Order.asc)
 		.run(as_dict=True)
 	)
 	events = []
@@ -234,9 +234,7 @@ def serial_events(serial: str) -> list[SerialEvent]:
 
 
 def posted_at(row) -> datetime:
-	if row.posting_date and row.posting_time is not None:
-		return get_datetime(f"{row.posting_date} {row.posting_time}")
-	return get_datetime(row.creation)
+	return get_datetime(row.posted_at or row.creation)
 
 
 def serials_of_voucher(voucher_type: str, voucher_no: str) -> set[str]:

@@ -10,6 +10,8 @@ from collections import defaultdict
 import frappe
 from frappe.query_builder.functions import Sum
 
+from dux_trace.compat import bundle_posted_at, bundle_posted_on
+
 SALES_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
 
@@ -37,7 +39,7 @@ def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[d
 		query.select(
 			bundle.voucher_type,
 			bundle.voucher_no,
-			bundle.posting_date,
+			bundle_posted_on(bundle).as_("posting_date"),
 			bundle.item_code,
 			bundle.item_name,
 			entry.batch_no,
@@ -48,7 +50,7 @@ def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[d
 		.where(condition)
 		.where(bundle.type_of_transaction == direction)
 		.groupby(bundle.voucher_type, bundle.voucher_no, entry.batch_no, entry.serial_no, entry.warehouse)
-		.orderby(bundle.posting_date)
+		.orderby(bundle_posted_at(bundle))
 	)
 	rows = query.run(as_dict=True)
 	for row in rows:

@@ -19,9 +19,9 @@ import time
 import unittest
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import update_password
 
+from dux_trace.compat import TestCase
 from dux_trace.tests.test_serials import imeis, purchase_receipt, sale, serial_item, stock_serials
 from dux_trace.tests.utils import CURRENCY, STORES, make_exchange_rate, make_user
 
@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 @unittest.skipIf(os.environ.get("DUX_TRACE_SKIP_BROWSER") == "1", "DUX_TRACE_SKIP_BROWSER=1")
-class TestSerialScanInBrowser(FrappeTestCase):
+class TestSerialScanInBrowser(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -9,13 +9,13 @@ import tempfile
 import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
+from dux_trace.compat import TestCase
 from dux_trace.tests.utils import STORES, make_item, make_lot, make_outgoing, receive
 
 
-class TestConcurrentDeliveries(FrappeTestCase):
+class TestConcurrentDeliveries(TestCase):
 	def test_two_parallel_deliveries_of_a_small_lot_one_wins(self):
 		suffix = frappe.generate_hash(length=6)
 		item = make_item(f"_DUX Lait Concurrence {suffix}", "Lot", shelf_life_in_days=30).name

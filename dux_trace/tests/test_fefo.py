@@ -5,9 +5,9 @@ lot C expired five days ago (10 boxes, still physically there).
 """
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, formatdate, nowdate
 
+from dux_trace.compat import TestCase, change_settings
 from dux_trace.overrides.outgoing_stock import ExpiredLotError, FefoViolationError
 from dux_trace.tests.utils import (
 	COMPANY,
@@ -24,7 +24,7 @@ from dux_trace.tests.utils import (
 SELLER = "vendeur.fefo@example.com"
 
 
-class MilkStock(FrappeTestCase):
+class MilkStock(TestCase):
 	"""Each test starts from the same three lots and rolls back what it did."""
 
 	@classmethod
@@ -234,7 +234,7 @@ class TestFefoRules(MilkStock):
 		self.assertNotIn(self.lot_b, messages)  # 60 days: beyond the 30-day horizon
 
 
-class FifoIsNotFefo(FrappeTestCase):
+class FifoIsNotFefo(TestCase):
 	"""An old lot (10 units) that expires last, and a newer one (4 units) that expires first: what
 	ERPNext picks alone (FIFO) is not what must leave first."""
 

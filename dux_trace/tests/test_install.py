@@ -1,13 +1,13 @@
 """What an implementer sees right after `bench --site SITE install-app dux_trace`."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
+from dux_trace.compat import TestCase
 from dux_trace.install import after_install, delete_custom_fields
 from dux_trace.tests.utils import make_item, receive
 
 
-class TestInstall(FrappeTestCase):
+class TestInstall(TestCase):
 	def test_item_form_has_the_tracking_mode_field(self):
 		field = frappe.get_meta("Item").get_field("dux_tracking_mode")
 		self.assertIsNotNone(field)
@@ -37,7 +37,7 @@ class TestInstall(FrappeTestCase):
 			frappe.local.lang_full_dict = None
 
 
-class TestUninstall(FrappeTestCase):
+class TestUninstall(TestCase):
 	"""Uninstalling removes dux_trace's fields; ERPNext's own serial/batch settings stay, so the
 	items keep working as plain ERPNext batch or serial items."""
 

@@ -1,9 +1,9 @@
 """Lots at receipt: the storekeeper types (or scans) the supplier's lot and its expiry."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
+from dux_trace.compat import TestCase
 from dux_trace.overrides.incoming_stock import LotExpiryMismatchError, LotWithoutExpiryError
 from dux_trace.tests.utils import COMPANY, STORES, make_item, make_lot
 
@@ -30,7 +30,7 @@ def receipt(item_code: str, qty: float, **row):
 	)
 
 
-class TestLotsAtReceipt(FrappeTestCase):
+class TestLotsAtReceipt(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

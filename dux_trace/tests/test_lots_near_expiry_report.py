@@ -1,14 +1,14 @@
 """The Lots Near Expiry report and its number card."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
+from dux_trace.compat import TestCase
 from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import execute, near_expiry_count
 from dux_trace.tests.utils import DEPOT, STORES, make_item, make_lot, receive
 
 
-class TestLotsNearExpiryReport(FrappeTestCase):
+class TestLotsNearExpiryReport(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -2,9 +2,9 @@
 from, what was made from them; submitting the recall blocks the lot everywhere."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
+from dux_trace.compat import TestCase
 from dux_trace.dux_trace.report.lot_trace.lot_trace import execute as lot_trace
 from dux_trace.overrides.outgoing_stock import LotCannotLeaveError
 from dux_trace.stock import trace
@@ -22,7 +22,7 @@ from dux_trace.tests.utils import (
 LOT = "_DUX-452"
 
 
-class TestRecall(FrappeTestCase):
+class TestRecall(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -149,7 +149,7 @@ class TestRecall(FrappeTestCase):
 		self.assertEqual(make_outgoing("Delivery Note", self.pads, 1, batch_no=LOT).items[0].batch_no, LOT)
 
 
-class TestRecallNotifications(FrappeTestCase):
+class TestRecallNotifications(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -1,15 +1,15 @@
 """Scanning a GS1 code fills item, lot, expiry and serial; a bad scan is refused cleanly."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate
 
 from dux_trace.api.scan import parse_scan
+from dux_trace.compat import TestCase
 from dux_trace.tests.test_lots_at_receipt import receipt
-from dux_trace.tests.utils import make_item, make_outgoing, make_user
+from dux_trace.tests.utils import COMPANY, DEPOT, make_item, make_outgoing, make_user
 
 
-class TestScan(FrappeTestCase):
+class TestScan(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -63,7 +63,7 @@ class TestScan(FrappeTestCase):
 			frappe.set_user("Administrator")
 
 
-class TestGs1InErpnextScanFields(FrappeTestCase):
+class TestGs1InErpnextScanFields(TestCase):
 	"""The desk's *Scan Barcode* field and the Point of Sale search reach ERPNext's whitelisted
 	methods, which dux_trace wraps: called here the way the desk calls them."""
 
@@ -142,3 +142,15 @@ class TestGs1InErpnextScanFields(FrappeTestCase):
 		with self.assertRaises(frappe.ValidationError) as refused:
 			self.desk_call("erpnext.stock.utils.scan_barcode", search_value="(01)0340093000012")
 		self.assertIn("Nothing was filled", str(refused.exception))
+
+	def test_the_desk_context_reaches_erpnext_plain_and_gs1(self):
+		"""ERPNext's scan takes the form's company and warehouse (`ctx`) and answers the row's
+		warehouse; the wrapper passes them on, for plain and GS1 scans alike."""
+		ctx = frappe.as_json({"company": COMPANY, "set_warehouse": DEPOT, "doctype": "Delivery Note"})
+		lot = f"AMX{frappe.generate_hash(length=5).upper()}"
+		for code in ("03400930000120", f"(01)03400930000120(17)281130(10){lot}"):
+			with self.subTest(code):
+				result = self.desk_call("erpnext.stock.utils.scan_barcode", search_value=code, ctx=ctx)
+				self.assertEqual(
+					(result["item_code"], result.get("default_warehouse")), (self.lot_item.name, DEPOT)
+				)

@@ -4,10 +4,10 @@ of serials that were not sold refused.
 The seed's swap: a customer buys an iPhone 15 and comes back with an old one of his own."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_months, getdate, strip_html
 
 from dux_trace.api.serials import check_scan
+from dux_trace.compat import TestCase, change_settings
 from dux_trace.overrides.serials import SerialAlreadySoldError, SerialNotOnOriginalError, SerialScanError
 from dux_trace.tests.utils import (
 	COMPANY,
@@ -73,7 +73,7 @@ def sale(doctype: str, item_code: str, serials: list[str], scanned: list[str] | 
 	return doc
 
 
-class TestReceiptScan(FrappeTestCase):
+class TestReceiptScan(TestCase):
 	def test_scan_dialog_refuses_in_stock_duplicate_and_wrong_format_serials(self):
 		item = serial_item()
 		in_stock = stock_serials(item, 1)[0]
@@ -167,7 +167,7 @@ class TestReceiptScan(FrappeTestCase):
 				entry.submit()
 
 
-class TestSaleScan(FrappeTestCase):
+class TestSaleScan(TestCase):
 	def test_a_sale_cannot_be_submitted_until_each_unit_is_scanned(self):
 		item = serial_item()
 		serials = stock_serials(item, 2)
@@ -269,7 +269,7 @@ class TestSaleScan(FrappeTestCase):
 		self.assertIn("cannot be sold again", strip_html(str(refused.exception)))
 
 
-class TestReturns(FrappeTestCase):
+class TestReturns(TestCase):
 	def test_a_return_of_a_serial_not_on_the_original_invoice_is_refused(self):
 		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 

@@ -1,13 +1,13 @@
 """Tracking mode on Item drives ERPNext's own serial / batch / valuation settings."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
+from dux_trace.compat import TestCase
 from dux_trace.overrides.item import TrackingModeLockedError
 from dux_trace.tests.utils import make_item, receive
 
 
-class TestTrackingMode(FrappeTestCase):
+class TestTrackingMode(TestCase):
 	def test_serial_mode_makes_a_serial_item(self):
 		item = make_item("_DUX iPhone 15", "Serial")
 		self.assertEqual((item.has_serial_no, item.has_batch_no), (1, 0))

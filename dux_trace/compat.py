@@ -1,0 +1,150 @@
+"""What differs between the Frappe / ERPNext majors dux_trace runs on (version-15 and version-16).
+
+Every difference is answered here, once, by looking at what the running code has (a column, a
+parameter, a function), never by comparing version numbers: a late version-15 that received a
+version-16 change by backport (the Serial and Batch Bundle's `posting_datetime`, ERPNext PR
+#56072) is then handled like version-16 without anything else to change.
+
+- Serial and Batch Bundle: `posting_date` + `posting_time` (version-15 up to mid-2026) or one
+  `posting_datetime` (version-16, later version-15) -> `bundle_posted_at`, `bundle_posted_on`,
+  `bundle_posting_values`.
+- `erpnext.stock.utils.scan_barcode(search_value, ctx=None)` and `_update_item_info(result, ctx)`
+  (ERPNext 15.76+, 16): the desk's warehouse and company travel in `ctx` -> `scan_barcode`,
+  `update_item_info`.
+- POS Settings `invoice_type` (version-16): the Point of Sale makes POS Invoices or Sales Invoices
+  with `is_pos` -> `pos_invoice_doctype`.
+- Stock Settings `enable_serial_and_batch_no_for_item` (version-16, off on new sites): without it
+  ERPNext refuses every Serial and Batch Bundle -> `serial_and_batch_enabled`.
+- ERPNext's test data: `erpnext.setup.utils.before_tests` (version-15) or importing
+  `erpnext.tests.utils` (version-16) -> `erpnext_before_tests`; `IntegrationTestCase` (version-16)
+  or `FrappeTestCase` -> `TestCase`, `change_settings`.
+"""
+
+import inspect
+
+import frappe
+
+BUNDLE = "Serial and Batch Bundle"
+
+_columns: dict[tuple[str, str, str], bool] = {}
+
+
+def has_column(doctype: str, column: str) -> bool:
+	"""Whether the doctype's table has the column (kept per site and process: the schema changes
+	only on migrate, which restarts the workers)."""
+	key = (frappe.local.site, doctype, column)
+	if key not in _columns:
+		_columns[key] = frappe.db.has_column(doctype, column)
+	return _columns[key]
+
+
+def bundle_has_posting_datetime() -> bool:
+	return has_column(BUNDLE, "posting_datetime")
+
+
+def bundle_posted_at(bundle):
+	"""Query-builder term: when the bundle (a `frappe.qb.DocType(BUNDLE)`) was posted, as a
+	datetime."""
+	from frappe.query_builder.functions import CombineDatetime
+
+	if bundle_has_posting_datetime():
+		return bundle.posting_datetime
+	return CombineDatetime(bundle.posting_date, bundle.posting_time)
+
+
+def bundle_posted_on(bundle):
+	"""Query-builder term: the bundle's posting date."""
+	from pypika.functions import Date
+
+	if bundle_has_posting_datetime():
+		return Date(bundle.posting_datetime)
+	return bundle.posting_date
+
+
+def bundle_posting_values(posting_date, posting_time) -> dict:
+	"""The posting fields of a new bundle, for ERPNext's `SerialBatchCreation`."""
+	from frappe.utils import get_datetime
+
+	values = {"posting_date": posting_date, "posting_time": posting_time}
+	if bundle_has_posting_datetime() and posting_date:
+		values["posting_datetime"] = get_datetime(f"{posting_date} {posting_time or '00:00:00'}")
+	return values
+
+
+def _takes(function, parameter: str) -> bool:
+	return parameter in inspect.signature(function).parameters
+
+
+def scan_barcode(search_value: str, ctx=None):
+	"""ERPNext's own `scan_barcode`, passing the desk's context where ERPNext takes one."""
+	from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
+
+	if _takes(erpnext_scan_barcode, "ctx"):
+		return erpnext_scan_barcode(search_value, ctx)
+	return erpnext_scan_barcode(search_value)
+
+
+def update_item_info(scan_result: dict, ctx=None) -> dict:
+	"""ERPNext's `_update_item_info` (has_batch_no, has_serial_no and the warehouse from ctx)."""
+	from erpnext.stock.utils import _update_item_info
+
+	if _takes(_update_item_info, "ctx"):
+		return _update_item_info(scan_result, frappe._dict(frappe.parse_json(ctx)) if ctx else None)
+	return _update_item_info(scan_result)
+
+
+def pos_invoice_doctype() -> str:
+	"""The document the Point of Sale page creates: POS Invoice, or (version-16 POS Settings
+	*Invoice Type* = Sales Invoice, the default on new sites) a Sales Invoice with `is_pos`."""
+	if frappe.get_meta("POS Settings").has_field("invoice_type"):
+		return frappe.db.get_single_value("POS Settings", "invoice_type") or "POS Invoice"
+	return "POS Invoice"
+
+
+def serial_and_batch_setting_exists() -> bool:
+	return frappe.get_meta("Stock Settings").has_field("enable_serial_and_batch_no_for_item")
+
+
+def serial_and_batch_enabled() -> bool:
+	"""False only where ERPNext has the switch (version-16) and it is off."""
+	if not serial_and_batch_setting_exists():
+		return True
+	return bool(frappe.db.get_single_value("Stock Settings", "enable_serial_and_batch_no_for_item"))
+
+
+def enable_serial_and_batch():
+	"""Turn on ERPNext's serial and batch numbers where they can be switched off (version-16)."""
+	if serial_and_batch_setting_exists() and not serial_and_batch_enabled():
+		frappe.db.set_single_value("Stock Settings", "enable_serial_and_batch_no_for_item", 1)
+		frappe.db.set_default("enable_serial_and_batch_no_for_item", 1)
+
+
+def erpnext_before_tests():
+	"""ERPNext's own test preparation (test company, fiscal years, roles...)."""
+	try:
+		from erpnext.setup.utils import before_tests
+	except ImportError:  # version-16: importing ERPNext's test utils bootstraps its test data
+		import erpnext.tests.utils  # noqa: F401
+		from erpnext.setup.utils import set_defaults_for_tests
+
+		set_defaults_for_tests()
+	else:
+		before_tests()
+
+
+def __getattr__(name: str):
+	"""`TestCase` and `change_settings` for the integration tests (imported lazily: production
+	code never loads Frappe's test classes)."""
+	if name == "TestCase":
+		try:
+			from frappe.tests import IntegrationTestCase as TestCase
+		except ImportError:
+			from frappe.tests.utils import FrappeTestCase as TestCase
+		return TestCase
+	if name == "change_settings":
+		try:
+			from frappe.tests import change_settings
+		except ImportError:
+			from frappe.tests.utils import change_settings
+		return change_settings
+	raise AttributeError(name)

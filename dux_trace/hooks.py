@@ -15,6 +15,7 @@ app_include_js = "/assets/dux_trace/js/awesome_bar.js"
 # Desk forms of ERPNext doctypes
 doctype_js = {
 	"Batch": "public/js/batch.js",
+	"Item": "public/js/item_pricing.js",
 	"Serial No": "public/js/serial_no.js",
 	**{
 		doctype: ["public/js/serial_scan.js", "public/js/labels.js"]
@@ -64,6 +65,12 @@ _SALE_SERIALS = {
 	"on_submit": "dux_trace.overrides.serials.on_submit_sale",
 }
 
+# the article card's maximum discount, on every selling document
+_SELLING = {
+	"validate": "dux_trace.overrides.selling.validate",
+	"on_submit": "dux_trace.overrides.selling.on_submit",
+}
+
 _RECEIPT_SERIALS = {
 	"validate": "dux_trace.overrides.serials.validate_receipt",
 	"before_submit": "dux_trace.overrides.serials.before_submit_receipt",
@@ -82,10 +89,14 @@ def _events(*handlers: dict) -> dict:
 doc_events = {
 	"Item": {
 		"before_validate": "dux_trace.overrides.item.before_validate",
+		"validate": "dux_trace.overrides.item.validate",
+		"on_update": "dux_trace.overrides.item.on_update",
 	},
-	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS),
-	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS),
-	"POS Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS),
+	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
+	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
+	"POS Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
+	"Quotation": _SELLING,
+	"Sales Order": _SELLING,
 	"Stock Entry": _events(_OUTGOING_STOCK, _INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Purchase Receipt": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Purchase Invoice": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),

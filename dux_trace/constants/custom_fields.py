@@ -62,6 +62,97 @@ SCANNED_SERIALS = {
 	"description": "Serials read by the scan dialog; with scanning required, every unit must be here.",
 }
 
+#: the article card's five cost bases (values of dux_trace.core.pricing.Basis), for Select fields
+MARGIN_BASIS_OPTIONS = (
+	"\nLast Purchase Net\nLast Landed Cost\nMoving Average Cost\nReplacement Cost\nLast Purchase Gross"
+)
+
+MARGIN_BASIS = {
+	"fieldname": "dux_margin_basis",
+	"label": "Margin Basis",
+	"fieldtype": "Select",
+	"options": MARGIN_BASIS_OPTIONS,
+	"description": "Which cost selling prices start from. Empty: the item group's, else Dux Trace Settings'.",
+}
+
+PRICING_FIELDS = [
+	{
+		"fieldname": "dux_pricing_tab",
+		"label": "Pricing",
+		"fieldtype": "Tab Break",
+		"insert_after": "customer_items",
+	},
+	{
+		"fieldname": "dux_purchase_section",
+		"label": "Purchase Price",
+		"fieldtype": "Section Break",
+		"insert_after": "dux_pricing_tab",
+	},
+	{**MARGIN_BASIS, "insert_after": "dux_purchase_section"},
+	{
+		"fieldname": "dux_cost_html",
+		"label": "Cost Bases",
+		"fieldtype": "HTML",
+		"insert_after": "dux_margin_basis",
+	},
+	{
+		"fieldname": "dux_selling_section",
+		"label": "Item Price",
+		"fieldtype": "Section Break",
+		"insert_after": "dux_cost_html",
+	},
+	{
+		"fieldname": "dux_markup_percent",
+		"label": "Markup on Basis (%)",
+		"fieldtype": "Float",
+		"precision": "2",
+		"insert_after": "dux_selling_section",
+		"no_copy": 1,
+		"description": "Margin on cost, as the Dux card counts it: bought 100, margin 30 % → sold 130.",
+	},
+	{
+		"fieldname": "dux_selling_price",
+		"label": "Selling Price excl. VAT",
+		"fieldtype": "Currency",
+		"insert_after": "dux_markup_percent",
+		"no_copy": 1,
+		"non_negative": 1,
+		"description": "Saved as the Item Price of the card's price list, valid from today.",
+	},
+	{
+		"fieldname": "dux_selling_column",
+		"fieldtype": "Column Break",
+		"insert_after": "dux_selling_price",
+	},
+	{
+		"fieldname": "dux_price_incl_tax",
+		"label": "Public Price incl. VAT",
+		"fieldtype": "Currency",
+		"insert_after": "dux_selling_column",
+		"no_copy": 1,
+		"non_negative": 1,
+		"description": "VAT from the item's Item Tax Template; typing it gives the price excl. VAT.",
+	},
+	{
+		"fieldname": "dux_card_html",
+		"label": "Margins",
+		"fieldtype": "HTML",
+		"insert_after": "dux_price_incl_tax",
+	},
+]
+
+DISCOUNT_OVERRIDE_REASON = {
+	"fieldname": "dux_discount_override_reason",
+	"label": "Discount Override Reason",
+	"fieldtype": "Small Text",
+	"no_copy": 1,
+	"depends_on": "eval:doc.dux_discount_override_reason || (doc.docstatus == 0 && (doc.additional_discount_percentage || doc.discount_amount || (doc.items || []).some(r => r.discount_percentage || r.discount_amount)))",
+	"description": "Needed only when a discount goes above an item's maximum and your role may allow it; "
+	"recorded in the document's timeline.",
+}
+
+SELLING_DOCTYPES = ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice", "POS Invoice")
+
 SERIAL_ROW_DOCTYPES = (
 	"Purchase Receipt Item",
 	"Purchase Invoice Item",
@@ -104,6 +195,7 @@ CUSTOM_FIELDS = {
 			"description": "Each unit sold is under warranty for this many months from the sale date.",
 		},
 	],
+	"Item Group": [{**MARGIN_BASIS, "insert_after": "item_group_name"}],
 	"Purchase Receipt Item": receipt_lot_fields("batch_no"),
 	"Purchase Invoice Item": receipt_lot_fields("batch_no"),
 	"Stock Entry Detail": receipt_lot_fields("batch_no"),
@@ -145,6 +237,11 @@ CUSTOM_FIELDS = {
 		)
 	},
 }
+
+CUSTOM_FIELDS["Item"].extend(PRICING_FIELDS)
+for _doctype in SELLING_DOCTYPES:
+	after = "dux_fefo_override_reason" if _doctype in CUSTOM_FIELDS else "items"
+	CUSTOM_FIELDS.setdefault(_doctype, []).append({**DISCOUNT_OVERRIDE_REASON, "insert_after": after})
 
 for _doctype in SERIAL_ROW_DOCTYPES:
 	CUSTOM_FIELDS[_doctype].append({**SCANNED_SERIALS, "insert_after": "serial_no"})

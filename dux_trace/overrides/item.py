@@ -13,6 +13,18 @@ def before_validate(doc, method=None):
 	sync_tracking_mode(doc)
 
 
+def validate(doc, method=None):
+	from dux_trace.pricing.card import sync_item_prices
+
+	sync_item_prices(doc)
+
+
+def on_update(doc, method=None):
+	from dux_trace.pricing.card import write_item_price
+
+	write_item_price(doc)
+
+
 def sync_tracking_mode(doc):
 	"""Keep the Tracking Mode and ERPNext's serial/batch/valuation fields in step.
 

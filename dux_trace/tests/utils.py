@@ -64,16 +64,18 @@ def make_fiscal_year(year: int):
 	).insert(ignore_permissions=True)
 
 
-def make_company(name: str = COMPANY, abbr: str = ABBR) -> str:
+def make_company(
+	name: str = COMPANY, abbr: str = ABBR, currency: str = CURRENCY, country: str = "Morocco"
+) -> str:
 	if not frappe.db.exists("Company", name):
-		frappe.db.set_value("Currency", CURRENCY, "enabled", 1)
+		frappe.db.set_value("Currency", currency, "enabled", 1)
 		frappe.get_doc(
 			{
 				"doctype": "Company",
 				"company_name": name,
 				"abbr": abbr,
-				"default_currency": CURRENCY,
-				"country": "Morocco",
+				"default_currency": currency,
+				"country": country,
 				"chart_of_accounts": "Standard",
 			}
 		).insert(ignore_permissions=True)

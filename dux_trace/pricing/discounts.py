@@ -1,0 +1,81 @@
+"""The item's maximum discount, enforced on the discount a sale really gives.
+
+ERPNext checks only a row's `discount_percentage` against Item.max_discount: a document discount
+(additional_discount_percentage / discount_amount) or a row with a discount amount and no
+percentage escapes it. Here each row's effective discount is read from ERPNext's own `net_rate`
+(after the row's and the document's discounts, computed by its controller before the `validate`
+hook) against its `price_list_rate`. A row over the maximum is refused, unless the user holds the
+settings' *Discount Override Role* and gives a reason, which is then recorded on the document.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from dux_trace.core.pricing import effective_discount, exceeds_max_discount, round_percent
+from dux_trace.pricing.costs import currency_digits
+
+REASON_FIELD = "dux_discount_override_reason"
+
+
+class MaxDiscountExceededError(frappe.ValidationError):
+	pass
+
+
+def rows_over_max_discount(doc) -> list[tuple]:
+	"""(row, item max %, effective %) for each row whose effective discount is above its item's max."""
+	items = {row.item_code for row in doc.get("items") if row.item_code}
+	if not items:
+		return []
+	maxima = dict(
+		frappe.get_all(
+			"Item",
+			filters={"name": ("in", list(items)), "max_discount": (">", 0)},
+			fields=["name", "max_discount"],
+			as_list=True,
+		)
+	)
+	digits = currency_digits(doc.currency) if doc.get("currency") else 2
+	over = []
+	for row in doc.get("items"):
+		maximum = flt(maxima.get(row.item_code))
+		if maximum and exceeds_max_discount(row.price_list_rate, row.net_rate, maximum, digits):
+			over.append((row, maximum, round_percent(effective_discount(row.price_list_rate, row.net_rate))))
+	return over
+
+
+def validate_max_discount(doc):
+	if doc.get("is_return"):
+		return
+	over = rows_over_max_discount(doc)
+	if not over:
+		return
+	role = frappe.db.get_single_value("Dux Trace Settings", "discount_override_role")
+	lines = "<br>".join(
+		_("Row {0}: {1} may be discounted {2} % at most; this sale gives {3} %.").format(
+			row.idx, frappe.bold(row.item_code), flt(maximum), float(given)
+		)
+		for row, maximum, given in over
+	)
+	if role and role in frappe.get_roles() and (doc.get(REASON_FIELD) or "").strip():
+		doc.flags.dux_discount_override = lines
+		return
+	hint = (
+		_("A user with the role {0} may allow it with a Discount Override Reason.").format(_(role))
+		if role
+		else _("Lower the discount, or raise the item's Max Discount.")
+	)
+	frappe.throw(f"{lines}<br><br>{hint}", MaxDiscountExceededError, title=_("Discount Above the Maximum"))
+
+
+def record_override(doc):
+	"""On submit: the override (who, which rows, why) goes into the document's timeline."""
+	if doc.flags.get("dux_discount_override"):
+		doc.add_comment(
+			"Info",
+			_("Discount above the maximum allowed by {0}: {1}<br>{2}").format(
+				frappe.session.user,
+				frappe.utils.escape_html(doc.get(REASON_FIELD)),
+				doc.flags.dux_discount_override,
+			),
+		)

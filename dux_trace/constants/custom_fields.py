@@ -139,6 +139,39 @@ PRICING_FIELDS = [
 		"fieldtype": "HTML",
 		"insert_after": "dux_price_incl_tax",
 	},
+	{
+		"fieldname": "dux_stored_costs_section",
+		"label": "Stored Costs",
+		"fieldtype": "Section Break",
+		"insert_after": "dux_card_html",
+		"collapsible": 1,
+		"description": "The cost bases as the last Dux Recalculation stored them (default company), for lists and price grids.",
+	},
+	*(
+		{
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": "Currency",
+			"read_only": 1,
+			"no_copy": 1,
+			"insert_after": after,
+		}
+		for fieldname, label, after in (
+			("dux_cost_last_purchase_gross", "Last Purchase Gross", "dux_stored_costs_section"),
+			("dux_cost_last_purchase_net", "Last Purchase Net", "dux_cost_last_purchase_gross"),
+			("dux_cost_landed", "Last Landed Cost", "dux_cost_last_purchase_net"),
+			("dux_cost_cmp", "Moving Average Cost", "dux_cost_landed"),
+			("dux_cost_crp", "Replacement Cost", "dux_cost_cmp"),
+		)
+	),
+	{
+		"fieldname": "dux_costs_updated_on",
+		"label": "Costs Updated On",
+		"fieldtype": "Datetime",
+		"read_only": 1,
+		"no_copy": 1,
+		"insert_after": "dux_cost_crp",
+	},
 ]
 
 DISCOUNT_OVERRIDE_REASON = {

@@ -326,3 +326,59 @@ def sales_invoice(item_code, qty, do_not_insert=False):
 	if do_not_insert:
 		return doc
 	return doc.insert()
+
+
+class TestRecalculation(TestCase):
+	"""Recalculate CMP/CRP and global stock, as a Stock Manager."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(PRICER, ["Item Manager", "Stock Manager", "Stock User", "Sales Master Manager"])
+		cls.item = make_item("_DUX Pneu 205/55 R16", "Moving Average").name
+		purchase_receipt(cls.item, 8, 400)
+		purchase_receipt(cls.item, 4, 430)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def recalculate(self, kind: str):
+		from dux_trace.pricing.recalculation import run
+
+		frappe.set_user(PRICER)
+		doc = frappe.get_doc(
+			{"doctype": "Dux Recalculation", "kind": kind, "company": COMPANY, "item_code": self.item}
+		).insert()
+		run(doc.name)  # the background job, run here in the test's transaction
+		return frappe.get_doc("Dux Recalculation", doc.name)
+
+	def test_costs_are_stored_once_and_a_second_run_changes_nothing(self):
+		first = self.recalculate("Cost Bases")
+		self.assertEqual(first.status, "Completed")
+		changed = {row.figure: (row.old_value, row.new_value) for row in first.results}
+		# CMP (8 x 400 + 4 x 430) / 12 = 410; CRP the same stock at its receipts = 410
+		self.assertEqual(changed["Moving Average Cost"], (0.0, 410.0))
+		self.assertEqual(changed["Last Purchase Net"], (0.0, 430.0))
+		self.assertEqual(frappe.db.get_value("Item", self.item, "dux_cost_cmp"), 410.0)
+		second = self.recalculate("Cost Bases")
+		self.assertEqual((second.changes, len(second.results)), (0, 0))
+
+	def test_a_wrong_bin_is_found_and_rebuilt_from_the_ledger(self):
+		frappe.db.set_value(
+			"Bin", {"item_code": self.item, "warehouse": STORES}, "actual_qty", 99
+		)  # the damage
+		first = self.recalculate("Stock Quantities")
+		self.assertEqual(
+			[(row.warehouse, row.old_value, row.new_value) for row in first.results], [(STORES, 99.0, 12.0)]
+		)
+		self.assertEqual(
+			frappe.db.get_value("Bin", {"item_code": self.item, "warehouse": STORES}, "actual_qty"), 12
+		)
+		self.assertEqual(self.recalculate("Stock Quantities").changes, 0)
+
+	def test_a_sales_user_cannot_start_one(self):
+		frappe.set_user(make_user("vendeur.recalc@dux-trace.test", ["Sales User"]))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(
+				{"doctype": "Dux Recalculation", "kind": "Cost Bases", "company": COMPANY}
+			).insert()

@@ -1,0 +1,24 @@
+# Copyright (c) 2026, dux_trace developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+
+class DuxRecalculation(Document):
+	"""Recalculate CMP/CRP (*Recalcule CMP/CRP*) or global stock (*Recalcule Stock Globale*): saved,
+	it queues a background job (`dux_trace.pricing.recalculation.run`) that fills the results."""
+
+	def validate(self):
+		if self.company and not frappe.has_permission("Company", "read", self.company):
+			frappe.throw(_("You may not read company {0}.").format(self.company), frappe.PermissionError)
+
+	def after_insert(self):
+		frappe.enqueue(
+			"dux_trace.pricing.recalculation.run",
+			queue="long",
+			timeout=3600,
+			enqueue_after_commit=True,
+			name=self.name,
+		)

@@ -1,0 +1,151 @@
+"""ERPNext's Bins (stock per item and warehouse) against the stock ledger they summarise.
+
+A Bin's `actual_qty` should equal the item's ledger balance in that warehouse (the sum of the
+uncancelled Stock Ledger Entries' `actual_qty`) and its `stock_value` the ledger's last
+`stock_value`. Differences come from interrupted jobs or hand edits; ERPNext's own
+`repost_stock` rebuilds a Bin from the ledger. One grouped query reads every balance (index
+item_code, warehouse on the ledger).
+"""
+
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Min, Sum
+from frappe.utils import flt
+
+QTY_TOLERANCE = 1e-6
+
+
+@dataclass
+class BinDifference:
+	item_code: str
+	warehouse: str
+	bin_qty: float
+	ledger_qty: float
+
+
+@dataclass
+class ValuationDifference:
+	warehouse: str
+	bin_value: float
+	ledger_value: float
+	first_posting_date: object
+
+
+def bin_differences(company: str, item_code: str | None = None, item_codes=None) -> list[BinDifference]:
+	bin_, sle, warehouse = (
+		frappe.qb.DocType("Bin"),
+		frappe.qb.DocType("Stock Ledger Entry"),
+		frappe.qb.DocType("Warehouse"),
+	)
+	ledger = (
+		frappe.qb.from_(sle)
+		.select(sle.item_code, sle.warehouse, Sum(sle.actual_qty).as_("qty"))
+		.where(sle.is_cancelled == 0)
+		.groupby(sle.item_code, sle.warehouse)
+	)
+	if item_code:
+		ledger = ledger.where(sle.item_code == item_code)
+	ledger = ledger.as_("ledger")
+	query = (
+		frappe.qb.from_(bin_)
+		.inner_join(warehouse)
+		.on(warehouse.name == bin_.warehouse)
+		.left_join(ledger)
+		.on((ledger.item_code == bin_.item_code) & (ledger.warehouse == bin_.warehouse))
+		.select(bin_.item_code, bin_.warehouse, bin_.actual_qty, ledger.qty)
+		.where(warehouse.company == company)
+	)
+	if item_code:
+		query = query.where(bin_.item_code == item_code)
+	if item_codes is not None:
+		if not item_codes:
+			return []
+		query = query.where(bin_.item_code.isin(list(item_codes)))
+	return [
+		BinDifference(row.item_code, row.warehouse, flt(row.actual_qty), flt(row.qty))
+		for row in query.run(as_dict=True)
+		if abs(flt(row.actual_qty) - flt(row.qty)) > QTY_TOLERANCE
+	]
+
+
+def valuation_differences(company: str, item_code: str) -> list[ValuationDifference]:
+	"""The item's Bins whose stock value is not the ledger's last stock value (money compared at
+	the currency's precision)."""
+	from dux_trace.pricing.costs import company_currency, currency_digits
+
+	digits = currency_digits(company_currency(company))
+	bin_, warehouse, sle = (
+		frappe.qb.DocType("Bin"),
+		frappe.qb.DocType("Warehouse"),
+		frappe.qb.DocType("Stock Ledger Entry"),
+	)
+	bins = (
+		frappe.qb.from_(bin_)
+		.inner_join(warehouse)
+		.on(warehouse.name == bin_.warehouse)
+		.select(bin_.warehouse, bin_.stock_value)
+		.where(bin_.item_code == item_code)
+		.where(warehouse.company == company)
+		.run(as_dict=True)
+	)
+	found = []
+	for row in bins:
+		last = (
+			frappe.qb.from_(sle)
+			.select(sle.stock_value)
+			.where(sle.item_code == item_code)
+			.where(sle.warehouse == row.warehouse)
+			.where(sle.is_cancelled == 0)
+			.orderby(sle.posting_datetime, order=Order.desc)
+			.orderby(sle.creation, order=Order.desc)
+			.limit(1)
+			.run()
+		)
+		ledger_value = flt(last[0][0]) if last else 0.0
+		if round(flt(row.stock_value) - ledger_value, digits) != 0:
+			first = (
+				frappe.qb.from_(sle)
+				.select(Min(sle.posting_date))
+				.where(sle.item_code == item_code)
+				.where(sle.warehouse == row.warehouse)
+				.where(sle.is_cancelled == 0)
+				.run()
+			)
+			found.append(ValuationDifference(row.warehouse, flt(row.stock_value), ledger_value, first[0][0]))
+	return found
+
+
+def recalculate_bins(run, progress) -> None:
+	"""Fix each Bin that disagrees with its ledger through ERPNext's `repost_stock`, and list it."""
+	from erpnext.stock.stock_balance import repost_stock
+
+	from dux_trace.pricing.recalculation import items_to_check
+
+	items = items_to_check(run) if (run.item_code or run.item_group) else None
+	differences = bin_differences(run.company, item_codes=items)
+	for index, diff in enumerate(differences, 1):
+		repost_stock(diff.item_code, diff.warehouse, only_bin=True)
+		now = flt(
+			frappe.db.get_value(
+				"Bin", {"item_code": diff.item_code, "warehouse": diff.warehouse}, "actual_qty"
+			)
+		)
+		run.append(
+			"results",
+			{
+				"item_code": diff.item_code,
+				"warehouse": diff.warehouse,
+				"figure": _("Actual Quantity"),
+				"old_value": diff.bin_qty,
+				"new_value": now,
+				"action": _("Bin rebuilt from the stock ledger")
+				if abs(now - diff.ledger_qty) <= QTY_TOLERANCE
+				else _("Still differs from the ledger: repost the item's valuation"),
+			},
+		)
+		progress(run, index, len(differences))
+	run.items_checked = len(items) if items is not None else frappe.db.count("Bin")
+	run.changes = len(differences)

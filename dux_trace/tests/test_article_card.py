@@ -24,6 +24,7 @@ from dux_trace.tests.utils import (
 
 PRICER = "tarifs@dux-trace.test"
 SELLER = "vendeur.tarif@dux-trace.test"
+MANAGER = "chef.ventes@dux-trace.test"
 PRICE_LIST = "Tarif Public MAD"
 
 
@@ -95,7 +96,8 @@ class TestArticleCard(TestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		make_user(PRICER, ["Item Manager", "Stock Manager", "Stock User", "Sales Master Manager"])
-		make_user(SELLER, ["Sales User"])
+		make_user(SELLER, ["Sales User", "Accounts User"])  # ERPNext: invoices are the Accounts User's
+		make_user(MANAGER, ["Sales User", "Sales Manager", "Accounts User"])
 		frappe.db.set_value("Currency", "EUR", "enabled", 1)
 		make_price_list()
 		frappe.db.set_single_value("Dux Trace Settings", "card_price_list", PRICE_LIST)
@@ -103,9 +105,9 @@ class TestArticleCard(TestCase):
 		frappe.db.set_single_value("Global Defaults", "default_company", COMPANY)
 		frappe.defaults.set_global_default("company", COMPANY)
 		cls.item = make_item("_DUX Écran 24 pouces", "Moving Average", max_discount=10).name
-		# 100 at 10 MAD, then 200 at 1.25 EUR less 10 % (1 EUR = 10.80 MAD) with 243 MAD of transport
+		# 100 at 10 MAD, then 200 at 1.50 EUR less 10 % (1 EUR = 10.80 MAD) with 243 MAD of transport
 		purchase_receipt(cls.item, 100, 10)
-		cls.second = purchase_receipt(cls.item, 200, 1.25, discount=10, currency="EUR", rate=10.8)
+		cls.second = purchase_receipt(cls.item, 200, 1.5, discount=10, currency="EUR", rate=10.8)
 		landed_cost(cls.second, 243)
 		# 50 leave: 250 on hand
 		from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
@@ -121,17 +123,17 @@ class TestArticleCard(TestCase):
 		frappe.set_user(PRICER)
 		card = get_card(self.item)
 		bases = {row["basis"]: row["value"] for row in card["bases"]}
-		# gross 1.25 EUR x 10.80 = 13.50; net 13.50 - 10 % = 12.15; landed 12.15 + 243 / 200 = 13.365
-		# CMP (moving average): (100 x 10 + 200 x 13.365) / 300 = 12.2433, unchanged by the issue
-		# CRP: the 250 on hand at the latest receipts: (200 x 13.365 + 50 x 10) / 250 = 12.692
+		# gross 1.50 EUR x 10.80 = 16.20; net 1.35 EUR = 14.58; landed 14.58 + 243 / 200 = 15.795
+		# CMP (moving average): (100 x 10 + 200 x 15.795) / 300 = 13.8633, unchanged by the issue
+		# CRP: the 250 on hand at the latest receipts: (200 x 15.795 + 50 x 10) / 250 = 14.636
 		self.assertEqual(
 			bases,
 			{
-				"Last Purchase Gross": 13.50,
-				"Last Purchase Net": 12.15,
-				"Last Landed Cost": 13.37,
-				"Moving Average Cost": 12.24,
-				"Replacement Cost": 12.69,
+				"Last Purchase Gross": 16.20,
+				"Last Purchase Net": 14.58,
+				"Last Landed Cost": 15.80,
+				"Moving Average Cost": 13.86,
+				"Replacement Cost": 14.64,
 			},
 		)
 		purchase = card["last_purchase"]
@@ -142,7 +144,7 @@ class TestArticleCard(TestCase):
 				purchase["discount_percent"],
 				purchase["discount_amount"],
 			),
-			("EUR", 1.25, 10.0, 1.35),
+			("EUR", 1.5, 10.0, 1.62),
 		)
 
 	def test_a_markup_gives_ht_ttc_and_the_margins(self):
@@ -150,10 +152,10 @@ class TestArticleCard(TestCase):
 
 		frappe.set_user(PRICER)
 		card = get_card(self.item, markup=30, margin_basis="Moving Average Cost")
-		# 12.24 x 1.30 = 15.912 -> 15.91; no VAT template: TTC = HT; 10 % max: 14.32 net
+		# 13.86 x 1.30 = 18.018 -> 18.02; no VAT template: TTC = HT; 10 % max: 16.22 net, 17.03 % over the CMP
 		self.assertEqual(
 			(card["price_ht"], card["price_ttc"], card["net_ht_after_max_discount"], card["real_markup"]),
-			(15.91, 15.91, 14.32, 16.99),
+			(18.02, 18.02, 16.22, 17.03),
 		)
 
 	def test_a_ttc_typed_gives_the_ht_that_rebuilds_it_with_vat(self):
@@ -176,7 +178,7 @@ class TestArticleCard(TestCase):
 		item.dux_margin_basis = "Last Purchase Net"
 		item.dux_markup_percent = 40
 		item.save()
-		self.assertEqual(item.dux_selling_price, 17.01)  # 12.15 x 1.40
+		self.assertEqual(item.dux_selling_price, 20.41)  # 14.58 x 1.40 = 20.412
 		price = frappe.db.get_value(
 			"Item Price",
 			{"item_code": self.item, "price_list": PRICE_LIST},
@@ -184,7 +186,7 @@ class TestArticleCard(TestCase):
 			as_dict=True,
 		)
 		self.assertEqual(
-			(price.price_list_rate, str(price.valid_from), price.currency), (17.01, nowdate(), CURRENCY)
+			(price.price_list_rate, str(price.valid_from), price.currency), (20.41, nowdate(), CURRENCY)
 		)
 
 		# saving again without a change writes nothing; a new price the next day keeps the old one's history
@@ -193,7 +195,7 @@ class TestArticleCard(TestCase):
 
 		frappe.set_user(SELLER)
 		invoice = sales_invoice(self.item, 2)
-		self.assertEqual((invoice.items[0].price_list_rate, invoice.items[0].rate), (17.01, 17.01))
+		self.assertEqual((invoice.items[0].price_list_rate, invoice.items[0].rate), (20.41, 20.41))
 
 	def test_a_seller_sees_no_costs(self):
 		from dux_trace.api.pricing import get_card
@@ -217,7 +219,7 @@ class TestArticleCard(TestCase):
 		self.assertIn("10", str(refused.exception))
 		self.assertIn("14.5", str(refused.exception))
 
-		manager = make_user("chef.ventes@dux-trace.test", ["Sales User", "Sales Manager", "Stock User"])
+		manager = MANAGER
 		frappe.set_user(manager)
 		invoice.dux_discount_override_reason = "Client grossiste, accord du directeur"
 		invoice.insert()
@@ -239,9 +241,9 @@ class TestArticleCard(TestCase):
 		result = simulate_sale(self.item, qty=3, price_list=PRICE_LIST, discount_step=5)
 		self.assertEqual([row["discount"] for row in result["rows"]], [0, 5, 10])
 		self.assertEqual([row["net_ht"] for row in result["rows"]], [20.0, 19.0, 18.0])
-		# at 10 % off, on the CMP 12.24: (18 - 12.24) x 3 = 17.28, markup 47.06 %
-		self.assertEqual(result["rows"][2]["margins"]["Moving Average Cost"], [17.28, 47.06])
-		self.assertEqual(result["break_even_discount"]["Moving Average Cost"], 38.8)
+		# at 10 % off, on the CMP 13.86: (18 - 13.86) x 3 = 12.42, markup 29.87 %
+		self.assertEqual(result["rows"][2]["margins"]["Moving Average Cost"], [12.42, 29.87])
+		self.assertEqual(result["break_even_discount"]["Moving Average Cost"], 30.7)
 		self.assertEqual(
 			frappe.db.count("Sales Invoice", {"customer": CUSTOMER, "docstatus": 0, "owner": PRICER}), 0
 		)

@@ -1,0 +1,248 @@
+"""What dux_trace adds to the cost of a sale: insert + submit, with the app and without, same data,
+same run, interleaved.
+
+    cd ~/frappe-bench/sites
+    ../env/bin/python ../apps/dux_trace/benchmarks/submit_cost_benchmark.py APP_SITE PLAIN_SITE [--runs 30]
+
+APP_SITE has ERPNext and dux_trace, PLAIN_SITE ERPNext alone (both throwaway: the script adds a
+company, items and stock). Two worker processes, one per site, each with its own connection, take
+turns document by document so that load on the machine falls on both alike. Measured per document:
+- a Delivery Note of a lot item (with expiry) without a lot: dux_trace fills it by FEFO; plain
+  ERPNext by its own FIFO auto-pick;
+- a Sales Invoice with update stock of a serialized item, the serial given.
+It prints the median wall time (ms), the SQL statements MariaDB counted for the session
+(`Questions`), and the ratios app / plain.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+COMPANY = "Dux Bench Maroc"
+ABBR = "DBM"
+LOT_ITEM = "_BENCH Yaourt 125 g"
+SERIAL_ITEM = "_BENCH Smartphone"
+
+
+def worker(site: str):
+	"""Reads commands (one JSON per line) and answers timings."""
+	import frappe
+
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	prepare()
+	print(json.dumps({"ready": True}), flush=True)
+	for line in sys.stdin:
+		command = json.loads(line)
+		if command["op"] == "stop":
+			break
+		print(json.dumps(measure(command["op"], command["n"])), flush=True)
+	frappe.destroy()
+
+
+def questions() -> int:
+	import frappe
+
+	return int(frappe.db.sql("SHOW SESSION STATUS LIKE 'Questions'")[0][1])
+
+
+def prepare():
+	import frappe
+	from frappe.utils import add_days, nowdate
+
+	if not frappe.db.exists("Company", COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": COMPANY,
+				"abbr": ABBR,
+				"default_currency": "MAD",
+				"country": "Morocco",
+				"chart_of_accounts": "Standard",
+			}
+		).insert()
+	for name, fields in (
+		(
+			LOT_ITEM,
+			{"has_batch_no": 1, "create_new_batch": 0, "has_expiry_date": 1, "shelf_life_in_days": 30},
+		),
+		(SERIAL_ITEM, {"has_serial_no": 1}),
+	):
+		if not frappe.db.exists("Item", name):
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": name,
+					"item_group": "All Item Groups",
+					"stock_uom": "Nos",
+					"is_stock_item": 1,
+					**fields,
+				}
+			).insert()
+	if not frappe.db.exists("Customer", "Bench Client"):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": "Bench Client",
+				"customer_group": "All Customer Groups",
+				"territory": "All Territories",
+			}
+		).insert()
+	warehouse = f"Stores - {ABBR}"
+	if not frappe.db.get_value("Stock Ledger Entry", {"item_code": LOT_ITEM, "is_cancelled": 0}):
+		from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+		for index in range(3):
+			lot = f"BENCH-LOT-{index}"
+			if not frappe.db.exists("Batch", lot):
+				frappe.get_doc(
+					{
+						"doctype": "Batch",
+						"batch_id": lot,
+						"item": LOT_ITEM,
+						"expiry_date": add_days(nowdate(), 20 + index * 5),
+					}
+				).insert()
+			make_stock_entry(
+				item_code=LOT_ITEM,
+				qty=100000,
+				to_warehouse=warehouse,
+				rate=3,
+				company=COMPANY,
+				batch_no=lot,
+				use_serial_batch_fields=1,
+			)
+		serials = "\n".join(f"BENCH-SN-{i:06d}" for i in range(2000))
+		make_stock_entry(
+			item_code=SERIAL_ITEM,
+			qty=2000,
+			to_warehouse=warehouse,
+			rate=900,
+			company=COMPANY,
+			serial_no=serials,
+			use_serial_batch_fields=1,
+		)
+	frappe.db.commit()
+
+
+def measure(op: str, n: int) -> dict:
+	import frappe
+	from frappe.utils import nowdate
+
+	warehouse = f"Stores - {ABBR}"
+	base = {
+		"company": COMPANY,
+		"customer": "Bench Client",
+		"currency": "MAD",
+		"conversion_rate": 1,
+		"selling_price_list": "Standard Selling",
+		"posting_date": nowdate(),
+	}
+	if op == "delivery_note":
+		doc = frappe.get_doc(
+			{
+				"doctype": "Delivery Note",
+				**base,
+				"items": [{"item_code": LOT_ITEM, "qty": 3, "rate": 5, "warehouse": warehouse}],
+			}
+		)
+	else:
+		serial = frappe.db.get_value(
+			"Serial No",
+			{"item_code": SERIAL_ITEM, "warehouse": warehouse, "status": "Active"},
+			"name",
+			order_by="name",
+		)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Sales Invoice",
+				**base,
+				"update_stock": 1,
+				"due_date": nowdate(),
+				"items": [
+					{
+						"item_code": SERIAL_ITEM,
+						"qty": 1,
+						"rate": 1200,
+						"warehouse": warehouse,
+						"serial_no": serial,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+	frappe.db.commit()
+	before_q = questions()
+	start = time.perf_counter()
+	doc.insert()
+	doc.submit()
+	frappe.db.commit()
+	elapsed = (time.perf_counter() - start) * 1000
+	return {"ms": elapsed, "queries": questions() - before_q - 1}
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("app_site")
+	parser.add_argument("plain_site")
+	parser.add_argument("--runs", type=int, default=30)
+	parser.add_argument("--worker")
+	args = parser.parse_args()
+
+	procs = {}
+	for label, site in (("app", args.app_site), ("plain", args.plain_site)):
+		procs[label] = subprocess.Popen(
+			[sys.executable, os.path.abspath(__file__), "x", "y", "--worker", site],
+			stdin=subprocess.PIPE,
+			stdout=subprocess.PIPE,
+			text=True,
+		)
+	for proc in procs.values():
+		assert json.loads(proc.stdout.readline()).get("ready")
+
+	def ask(label, op, n):
+		proc = procs[label]
+		proc.stdin.write(json.dumps({"op": op, "n": n}) + "\n")
+		proc.stdin.flush()
+		return json.loads(proc.stdout.readline())
+
+	results = {(label, op): [] for label in procs for op in ("delivery_note", "sales_invoice")}
+	for n in range(args.runs + 3):
+		for op in ("delivery_note", "sales_invoice"):
+			order = ("app", "plain") if n % 2 else ("plain", "app")
+			for label in order:
+				result = ask(label, op, n)
+				if n >= 3:  # warm-up
+					results[(label, op)].append(result)
+	for proc in procs.values():
+		proc.stdin.write(json.dumps({"op": "stop"}) + "\n")
+		proc.stdin.flush()
+		proc.wait()
+
+	print(
+		f"submit cost, {args.runs} documents each, interleaved (app site {args.app_site}, plain {args.plain_site})"
+	)
+	for op, label in (
+		("delivery_note", "Delivery Note, lot item, no lot given"),
+		("sales_invoice", "Sales Invoice update stock, 1 serial"),
+	):
+		app = statistics.median(r["ms"] for r in results[("app", op)])
+		plain = statistics.median(r["ms"] for r in results[("plain", op)])
+		app_q = statistics.median(r["queries"] for r in results[("app", op)])
+		plain_q = statistics.median(r["queries"] for r in results[("plain", op)])
+		print(
+			f"{label}: app {app:.1f} ms / {app_q:.0f} SQL, plain ERPNext {plain:.1f} ms / {plain_q:.0f} SQL "
+			f"-> ratio {app / plain:.2f}x, +{app_q - plain_q:.0f} SQL"
+		)
+
+
+if __name__ == "__main__":
+	if "--worker" in sys.argv:
+		worker(sys.argv[sys.argv.index("--worker") + 1])
+	else:
+		main()

@@ -11,50 +11,23 @@ without them fails this test rather than skipping it, unless DUX_TRACE_SKIP_BROW
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import unittest
 
 import frappe
 from frappe.utils.password import update_password
 
-from dux_trace.compat import TestCase
+from dux_trace.tests.browser import BrowserTestCase, skip_without_browser
 from dux_trace.tests.test_serials import imeis, purchase_receipt, sale, serial_item, stock_serials
 from dux_trace.tests.utils import CURRENCY, STORES, make_exchange_rate, make_user
 
 USER = "magasinier@dux-trace.test"
 PASSWORD = "Scan-Test-2026!"
-CHROMIUM_FLAGS = [
-	"--headless",
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-]
 
 
-def free_port() -> int:
-	with socket.socket() as sock:
-		sock.bind(("127.0.0.1", 0))
-		return sock.getsockname()[1]
-
-
-@unittest.skipIf(os.environ.get("DUX_TRACE_SKIP_BROWSER") == "1", "DUX_TRACE_SKIP_BROWSER=1")
-class TestSerialScanInBrowser(TestCase):
+@skip_without_browser
+class TestSerialScanInBrowser(BrowserTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.chromium = os.environ.get("DUX_TRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-		if not os.path.exists(cls.chromium):
-			raise RuntimeError(
-				f"Chromium not found at {cls.chromium}: install Debian's chromium or set DUX_TRACE_CHROMIUM"
-			)
 		make_user(USER, ["Stock User", "Stock Manager", "Purchase User", "Purchase Manager", "Item Manager"])
 		frappe.db.set_value("User", USER, "language", "en")
 		update_password(USER, PASSWORD)
@@ -73,39 +46,11 @@ class TestSerialScanInBrowser(TestCase):
 		cls.receipt = receipt.name
 		frappe.db.commit()  # the web server reads what is committed
 
-		cls.port = free_port()
-		cls.server = subprocess.Popen(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"serve",
-				"--port",
-				str(cls.port),
-				"--noreload",
-				"--nothreading",
-			],
-			cwd=os.getcwd(),
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
-		)
-		deadline = time.monotonic() + 60
-		while time.monotonic() < deadline:
-			try:
-				socket.create_connection(("127.0.0.1", cls.port), timeout=1).close()
-				break
-			except OSError:
-				time.sleep(0.3)
-		else:
-			raise RuntimeError("the Frappe web server did not start")
+		cls.start_server()
 
 	@classmethod
 	def tearDownClass(cls):
-		cls.server.terminate()
-		cls.server.wait(timeout=30)
+		cls.stop_server()
 		frappe.db.rollback()
 		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", cls.previous or 0)
 		for doctype, name in (("Purchase Receipt", cls.receipt), ("Sales Invoice", cls.invoice)):
@@ -116,15 +61,7 @@ class TestSerialScanInBrowser(TestCase):
 		super().tearDownClass()
 
 	def browser_page(self, playwright):
-		browser = playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_FLAGS)
-		context = browser.new_context(
-			base_url=f"http://127.0.0.1:{self.port}", viewport={"width": 1400, "height": 1000}
-		)
-		response = context.request.post("/api/method/login", form={"usr": USER, "pwd": PASSWORD})
-		self.assertTrue(response.ok, response.text())
-		page = context.new_page()
-		page.set_default_timeout(30_000)
-		return browser, page
+		return self.open_browser(playwright, USER, PASSWORD)
 
 	def test_the_after_sales_counter_tells_sold_here_and_never_sold(self):
 		from playwright.sync_api import expect, sync_playwright
@@ -172,16 +109,10 @@ class TestSerialScanInBrowser(TestCase):
 	def test_scan_three_serials_one_duplicate_refused_then_submit(self):
 		from playwright.sync_api import expect, sync_playwright
 
-		base = f"http://127.0.0.1:{self.port}"
 		serials = imeis(3)
 		with sync_playwright() as playwright:
-			browser = playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_FLAGS)
+			browser, page = self.browser_page(playwright)
 			try:
-				context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 1000})
-				response = context.request.post("/api/method/login", form={"usr": USER, "pwd": PASSWORD})
-				self.assertTrue(response.ok, response.text())
-				page = context.new_page()
-				page.set_default_timeout(30_000)
 				page.goto(f"/app/purchase-receipt/{self.receipt}")
 				page.get_by_role("button", name="Scan Serial Nos").click()
 

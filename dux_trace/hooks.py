@@ -116,3 +116,6 @@ override_whitelisted_methods = {
 }
 
 export_python_type_annotations = True
+
+# Price grids marked "Re-apply Daily" follow their costs
+scheduler_events = {"daily": ["dux_trace.pricing.grids.reapply_auto_grids"]}

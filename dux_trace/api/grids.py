@@ -1,0 +1,88 @@
+"""Price grids from the desk: preview, apply (in the background for large grids), undo, bulk edit."""
+
+import frappe
+from frappe import _
+
+from dux_trace.pricing import grids
+
+
+def grid_for(name: str, ptype: str = "read"):
+	if not isinstance(name, str) or not frappe.db.exists("Dux Price Grid", name):
+		frappe.throw(_("Price grid {0} does not exist.").format(frappe.bold(str(name)[:140])))
+	grid = frappe.get_doc("Dux Price Grid", name)
+	grid.check_permission(ptype)
+	return grid
+
+
+@frappe.whitelist()
+def preview(grid: str) -> list[dict]:
+	return grids.preview(grid_for(grid))
+
+
+@frappe.whitelist(methods=["POST"])
+def apply_grid(grid: str) -> dict:
+	"""Apply now (small grids) or in a background job with progress (large ones)."""
+	doc = grid_for(grid, "write")
+	grids.check_write_permissions()
+	rows = grids.preview(doc)
+	if len(rows) > grids.ENQUEUE_ABOVE:
+		frappe.enqueue(
+			"dux_trace.api.grids.apply_in_background",
+			queue="long",
+			timeout=3600,
+			grid=doc.name,
+			user=frappe.session.user,
+			enqueue_after_commit=True,
+		)
+		return {"queued": True, "rows": len(rows)}
+	history = grids.apply(doc, rows)
+	return {"queued": False, "rows": len(rows), "history": history}
+
+
+def apply_in_background(grid: str, user: str):
+	frappe.set_user(user)
+	doc = frappe.get_doc("Dux Price Grid", grid)
+
+	def progress(done, total):
+		frappe.publish_progress(
+			done * 100 / max(total, 1),
+			title=_("Applying {0}").format(grid),
+			doctype="Dux Price Grid",
+			docname=grid,
+		)
+
+	history = grids.apply(doc, progress=progress)
+	frappe.publish_realtime("dux_grid_applied", {"grid": grid, "history": history}, user=user)
+
+
+@frappe.whitelist(methods=["POST"])
+def undo_apply(history: str) -> int:
+	if not isinstance(history, str) or not frappe.db.exists("Dux Price Grid Apply", history):
+		frappe.throw(_("Nothing to undo."))
+	doc = frappe.get_doc("Dux Price Grid Apply", history)
+	grid_for(doc.grid, "write")
+	return grids.undo(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def bulk_edit(
+	grid: str,
+	item_group: str | None = None,
+	brand: str | None = None,
+	supplier: str | None = None,
+	item_codes: list | str | None = None,
+	by_percent: float | None = None,
+	to_value: float | None = None,
+) -> int:
+	doc = grid_for(grid, "write")
+	if isinstance(item_codes, str):
+		item_codes = frappe.parse_json(item_codes)
+	return grids.bulk_edit(
+		doc,
+		item_group=item_group or None,
+		brand=brand or None,
+		supplier=supplier or None,
+		item_codes=item_codes,
+		by_percent=frappe.utils.flt(by_percent) if by_percent not in (None, "") else None,
+		to_value=frappe.utils.flt(to_value) if to_value not in (None, "") else None,
+	)

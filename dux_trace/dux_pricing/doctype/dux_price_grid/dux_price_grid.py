@@ -1,0 +1,13 @@
+# Copyright (c) 2026, dux_trace developers
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from dux_trace.pricing.grids import validate_grid
+
+
+class DuxPriceGrid(Document):
+	"""Selling prices by margin or by discount; see dux_trace.pricing.grids."""
+
+	def validate(self):
+		validate_grid(self)

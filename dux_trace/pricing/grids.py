@@ -1,0 +1,454 @@
+"""Price grids: preview, apply (Item Prices + Pricing Rules), undo.
+
+The grid never prices a sale itself: it writes ERPNext's records and ERPNext's pricing engine does
+the rest.
+- the first break (from quantity 1) of each item becomes an **Item Price** of the target price list
+  (the grid's price list, the customer group's default price list, or, for one customer, an Item
+  Price carrying that customer), valid over the grid's period;
+- each further break (10+, 50+) becomes a **Pricing Rule** (rate) for the grid's customer group,
+  customer or price list, with `min_qty` and a priority that grows with the quantity, so that two
+  rules matching one sale never have the same priority (ERPNext's MultiplePricingRuleConflict).
+Costs for margin grids are the Stored Costs of the article card (Dux Recalculation), or read live
+for items never recalculated. Every apply writes a Dux Price Grid Apply listing what it created or
+changed with the old rates; Undo restores them.
+"""
+
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate, now_datetime
+from frappe.utils.nestedset import get_ancestors_of, get_descendants_of
+
+from dux_trace.core.grids import Line, change_percent, lines_for, periods_overlap, price_line
+from dux_trace.core.pricing import Basis, dec
+from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.recalculation import STORED_FIELDS, UPDATED_FIELD
+
+ROUNDING = {
+	"Currency Fraction": "fraction",
+	"0.05": "0.05",
+	"0.10": "0.10",
+	"1": "1",
+	"Ending .99": ".99",
+	"Ending .90": ".90",
+	"Ending .50": ".50",
+}
+WRITE_BATCH = 500
+#: a grid with more items than this is applied in a background job
+ENQUEUE_ABOVE = 500
+
+
+class GridOverlapError(frappe.ValidationError):
+	pass
+
+
+def target_price_list(grid) -> str:
+	if grid.applies_to == "Customer Group":
+		price_list = frappe.db.get_value("Customer Group", grid.customer_group, "default_price_list")
+		if not price_list:
+			frappe.throw(
+				_(
+					"Customer group {0} has no default price list: set one on the group so its customers buy from it."
+				).format(frappe.bold(grid.customer_group)),
+				title=_("No Price List"),
+			)
+		return price_list
+	if grid.applies_to == "Customer" and not grid.price_list:
+		return frappe.db.get_value(
+			"Customer", grid.customer, "default_price_list"
+		) or frappe.db.get_single_value("Selling Settings", "selling_price_list")
+	return grid.price_list
+
+
+def target_key(grid) -> tuple:
+	return (
+		grid.applies_to,
+		grid.price_list if grid.applies_to == "Price List" else grid.get(frappe.scrub(grid.applies_to)),
+	)
+
+
+def validate_grid(grid):
+	"""No two grids for the same target share a line over overlapping periods."""
+	if grid.valid_upto and getdate(grid.valid_upto) < getdate(grid.valid_from):
+		frappe.throw(_("The grid ends before it starts."))
+	for line in grid.lines:
+		if bool(line.item_code) == bool(line.item_group):
+			frappe.throw(_("Row {0}: give an item or an item group (one of them).").format(line.idx))
+		if grid.method == "Margin" and line.markup_percent is None:
+			frappe.throw(_("Row {0}: give the markup.").format(line.idx))
+	keys = {(line.item_code or "", line.item_group or "") for line in grid.lines}
+	others = frappe.get_all(
+		"Dux Price Grid",
+		filters={"name": ("!=", grid.name or ""), "applies_to": grid.applies_to},
+		fields=["name", "price_list", "customer_group", "customer", "applies_to", "valid_from", "valid_upto"],
+	)
+	for other in others:
+		if target_key(frappe._dict(other)) != target_key(grid):
+			continue
+		if not periods_overlap(
+			getdate(grid.valid_from),
+			getdate(grid.valid_upto) if grid.valid_upto else None,
+			getdate(other.valid_from),
+			getdate(other.valid_upto) if other.valid_upto else None,
+		):
+			continue
+		shared = keys & {
+			(row.item_code or "", row.item_group or "")
+			for row in frappe.get_all(
+				"Dux Price Grid Line",
+				filters={"parent": other.name, "parenttype": "Dux Price Grid"},
+				fields=["item_code", "item_group"],
+			)
+		}
+		if shared:
+			item_code, item_group = sorted(shared)[0]
+			frappe.throw(
+				_(
+					"The grid {0} already prices {1} for the same customers over an overlapping period."
+				).format(frappe.bold(other.name), frappe.bold(item_code or item_group)),
+				GridOverlapError,
+				title=_("Overlapping Price Grids"),
+			)
+
+
+def grid_lines(grid) -> list[Line]:
+	return [
+		Line(
+			item_code=row.item_code or None,
+			item_group=row.item_group or None,
+			min_qty=dec(row.min_qty or 1),
+			markup=dec(row.markup_percent) if row.markup_percent is not None else None,
+			discount=dec(row.discount_percent) if row.discount_percent is not None else None,
+		)
+		for row in grid.lines
+	]
+
+
+def items_in_scope(grid) -> list[dict]:
+	groups = set()
+	codes = set()
+	for row in grid.lines:
+		if row.item_code:
+			codes.add(row.item_code)
+		else:
+			groups.update([row.item_group, *get_descendants_of("Item Group", row.item_group)])
+	fields = ["name", "item_name", "item_group", "stock_uom", *STORED_FIELDS.values(), UPDATED_FIELD]
+	items = {}
+	for filters in (
+		{"name": ("in", list(codes))} if codes else None,
+		{"item_group": ("in", list(groups))} if groups else None,
+	):
+		if filters:
+			for item in frappe.get_all(
+				"Item", filters={**filters, "disabled": 0, "is_sales_item": 1}, fields=fields
+			):
+				items[item.name] = item
+	return list(items.values())
+
+
+def vat_rates(item_codes: list[str]) -> dict[str, Decimal]:
+	"""VAT per item from its own Item Tax Template (one query); items without one get 0."""
+	if not item_codes:
+		return {}
+	tax, detail = frappe.qb.DocType("Item Tax"), frappe.qb.DocType("Item Tax Template Detail")
+	rows = (
+		frappe.qb.from_(tax)
+		.inner_join(detail)
+		.on(detail.parent == tax.item_tax_template)
+		.select(tax.parent, detail.tax_rate)
+		.where(tax.parenttype == "Item")
+		.where(tax.parent.isin(item_codes))
+		.run(as_dict=True)
+	)
+	rates: dict[str, Decimal] = {}
+	for row in rows:
+		rates[row.parent] = max(rates.get(row.parent, Decimal(0)), dec(flt(row.tax_rate)))
+	return rates
+
+
+def current_prices(price_list: str, item_codes: list[str], customer: str | None = None) -> dict[str, float]:
+	if not item_codes:
+		return {}
+	filters = {"price_list": price_list, "item_code": ("in", item_codes)}
+	filters["customer"] = customer if customer else ("is", "not set")
+	return {
+		row.item_code: flt(row.price_list_rate)
+		for row in frappe.get_all(
+			"Item Price", filters=filters, fields=["item_code", "price_list_rate"], order_by="valid_from asc"
+		)
+	}
+
+
+def preview(grid) -> list[dict]:
+	"""One row per item and quantity break: current price, new price HT / TTC, change %, margin on
+	the base, flags (below floor, no cost known). Nothing is written."""
+	company = grid.company
+	digits = currency_digits(company_currency(company))
+	lines = grid_lines(grid)
+	items = items_in_scope(grid)
+	codes = [item.name for item in items]
+	price_list = target_price_list(grid)
+	current = current_prices(price_list, codes, grid.customer if grid.applies_to == "Customer" else None)
+	reference = current_prices(grid.reference_price_list, codes) if grid.method == "Discount" else {}
+	vat = vat_rates(codes)
+	basis = Basis(grid.cost_basis or Basis.CMP.value)
+	ancestors: dict[str, list[str]] = {}
+	rule = ROUNDING[grid.rounding or "Currency Fraction"]
+	rows = []
+	for item in items:
+		if item.item_group not in ancestors:
+			ancestors[item.item_group] = [item.item_group, *get_ancestors_of("Item Group", item.item_group)]
+		item_lines = lines_for(item.name, ancestors[item.item_group], lines)
+		if not item_lines:
+			continue
+		base = stored_or_live_cost(item, basis, company)
+		for line in item_lines:
+			price = price_line(
+				line,
+				method=grid.method.lower(),
+				base=base,
+				reference_price=reference.get(item.name),
+				rule=rule,
+				digits=digits,
+				vat_percent=vat.get(item.name, 0),
+				on_ttc=grid.round_on == "Price incl. VAT",
+				min_margin=grid.min_margin_percent if grid.min_margin_percent else None,
+			)
+			old = current.get(item.name) if line.min_qty <= 1 else None
+			flags = []
+			if price.no_cost:
+				flags.append(_("No cost known") if grid.method == "Margin" else _("No reference price"))
+			if price.below_floor:
+				flags.append(_("Below floor"))
+			rows.append(
+				{
+					"item_code": item.name,
+					"item_name": item.item_name,
+					"item_group": item.item_group,
+					"uom": item.stock_uom,
+					"min_qty": float(line.min_qty),
+					"current_price": old,
+					"price_ht": _f(price.price_ht),
+					"price_ttc": _f(price.price_ttc),
+					"change_percent": _f(change_percent(old, price.price_ht)) if old else None,
+					"base_value": _f(base),
+					"margin_on_base": _f(price.margin_on_base),
+					"flags": ", ".join(flags),
+					"writable": not flags,
+				}
+			)
+	return rows
+
+
+def stored_or_live_cost(item, basis: Basis, company: str):
+	if item.get(UPDATED_FIELD):
+		value = flt(item.get(STORED_FIELDS[basis]))
+		return dec(value) if value else None
+	bases, _purchase = cost_bases(item.name, company)
+	return bases.value(basis)
+
+
+def _f(value):
+	return None if value is None else float(value)
+
+
+def check_write_permissions():
+	for doctype in ("Item Price", "Pricing Rule"):
+		if not frappe.has_permission(doctype, "create"):
+			frappe.throw(
+				_("Applying a grid writes {0} records, which your roles may not create.").format(_(doctype)),
+				frappe.PermissionError,
+			)
+
+
+def apply(grid, rows: list[dict] | None = None, progress=None) -> str | None:
+	"""Write the grid's prices; returns the Dux Price Grid Apply (None when nothing changed)."""
+	check_write_permissions()
+	rows = preview(grid) if rows is None else rows
+	price_list = target_price_list(grid)
+	currency = frappe.get_cached_value("Price List", price_list, "currency")
+	customer = grid.customer if grid.applies_to == "Customer" else None
+	breaks = sorted({row["min_qty"] for row in rows if row["min_qty"] > 1})
+	priority = {qty: str(min(index + 1, 20)) for index, qty in enumerate(breaks)}
+	history = frappe.new_doc("Dux Price Grid Apply")
+	history.update({"grid": grid.name, "applied_by": frappe.session.user, "applied_at": now_datetime()})
+	existing_prices = grid_item_prices(grid, price_list, customer)
+	existing_rules = grid_pricing_rules(grid)
+	writable = [row for row in rows if row["writable"]]
+	for index, row in enumerate(writable, 1):
+		if row["min_qty"] <= 1:
+			write_item_price(grid, row, price_list, currency, customer, existing_prices, history)
+		else:
+			write_pricing_rule(grid, row, currency, priority[row["min_qty"]], existing_rules, history)
+		if progress and (index % WRITE_BATCH == 0 or index == len(writable)):
+			progress(index, len(writable))
+	if not history.changes:
+		return None
+	history.insert(ignore_permissions=True)
+	grid.db_set("last_applied_on", now_datetime())
+	return history.name
+
+
+def grid_item_prices(grid, price_list, customer) -> dict[str, frappe._dict]:
+	filters = {
+		"price_list": price_list,
+		"valid_from": grid.valid_from,
+		"customer": customer if customer else ("is", "not set"),
+	}
+	filters["valid_upto"] = grid.valid_upto if grid.valid_upto else ("is", "not set")
+	return {
+		row.item_code: row
+		for row in frappe.get_all(
+			"Item Price", filters=filters, fields=["name", "item_code", "uom", "price_list_rate"]
+		)
+	}
+
+
+def rule_title(grid, item_code: str, min_qty: float) -> str:
+	return f"{grid.name}: {item_code} {flt(min_qty):g}+"[:140]
+
+
+def grid_pricing_rules(grid) -> dict[str, frappe._dict]:
+	return {
+		row.title: row
+		for row in frappe.get_all(
+			"Pricing Rule", filters={"title": ("like", f"{grid.name}: %")}, fields=["name", "title", "rate"]
+		)
+	}
+
+
+def write_item_price(grid, row, price_list, currency, customer, existing, history):
+	current = existing.get(row["item_code"])
+	if current and flt(current.price_list_rate) == row["price_ht"]:
+		return
+	if current:
+		frappe.db.set_value("Item Price", current.name, "price_list_rate", row["price_ht"])
+		history.append("changes", change(row, "Item Price", current.name, "Updated", current.price_list_rate))
+		return
+	price = frappe.get_doc(
+		{
+			"doctype": "Item Price",
+			"item_code": row["item_code"],
+			"price_list": price_list,
+			"uom": row["uom"],
+			"customer": customer,
+			"price_list_rate": row["price_ht"],
+			"currency": currency,
+			"valid_from": grid.valid_from,
+			"valid_upto": grid.valid_upto,
+			"note": _("Price grid {0}").format(grid.name),
+		}
+	).insert(ignore_permissions=True)
+	history.append("changes", change(row, "Item Price", price.name, "Created", None))
+
+
+def write_pricing_rule(grid, row, currency, priority, existing, history):
+	title = rule_title(grid, row["item_code"], row["min_qty"])
+	current = existing.get(title)
+	if current and flt(current.rate) == row["price_ht"]:
+		return
+	if current:
+		frappe.db.set_value("Pricing Rule", current.name, "rate", row["price_ht"])
+		history.append("changes", change(row, "Pricing Rule", current.name, "Updated", current.rate))
+		return
+	applicable = {
+		"Customer Group": {"applicable_for": "Customer Group", "customer_group": grid.customer_group},
+		"Customer": {"applicable_for": "Customer", "customer": grid.customer},
+		"Price List": {"applicable_for": "", "for_price_list": grid.price_list},
+	}[grid.applies_to]
+	rule = frappe.get_doc(
+		{
+			"doctype": "Pricing Rule",
+			"title": title,
+			"apply_on": "Item Code",
+			"items": [{"item_code": row["item_code"], "uom": row["uom"]}],
+			"selling": 1,
+			"company": grid.company,
+			"currency": currency,
+			"min_qty": row["min_qty"],
+			"rate_or_discount": "Rate",
+			"rate": row["price_ht"],
+			"priority": priority,
+			"valid_from": grid.valid_from,
+			"valid_upto": grid.valid_upto,
+			**applicable,
+		}
+	).insert(ignore_permissions=True)
+	history.append("changes", change(row, "Pricing Rule", rule.name, "Created", None))
+
+
+def change(row, record_type, record_name, action, old_rate):
+	return {
+		"item_code": row["item_code"],
+		"min_qty": row["min_qty"],
+		"record_type": record_type,
+		"record_name": record_name,
+		"action": action,
+		"old_rate": old_rate,
+		"new_rate": row["price_ht"],
+	}
+
+
+def undo(history) -> int:
+	"""Restore what an apply replaced: created records are deleted, updated ones get their old rate."""
+	if history.status == "Undone":
+		frappe.throw(_("This apply was already undone."))
+	check_write_permissions()
+	field = {"Item Price": "price_list_rate", "Pricing Rule": "rate"}
+	for row in reversed(history.changes):
+		if not frappe.db.exists(row.record_type, row.record_name):
+			continue
+		if row.action == "Created":
+			frappe.delete_doc(row.record_type, row.record_name, ignore_permissions=True, force=True)
+		else:
+			frappe.db.set_value(row.record_type, row.record_name, field[row.record_type], row.old_rate)
+	history.db_set("status", "Undone")
+	return len(history.changes)
+
+
+def bulk_edit(
+	grid, *, item_group=None, brand=None, supplier=None, item_codes=None, by_percent=None, to_value=None
+) -> int:
+	"""*Modification Grille Tarifaire*: change the markup (margin grids) or discount of the lines
+	matching a group, a brand, a supplier or a selection of items. Returns the lines changed."""
+	from dux_trace.core.grids import adjust
+
+	if by_percent is None and to_value is None:
+		frappe.throw(_("Give a change in % or a new value."))
+	wanted = set(item_codes or [])
+	if brand:
+		wanted |= set(frappe.get_all("Item", filters={"brand": brand}, pluck="name"))
+	if supplier:
+		wanted |= set(frappe.get_all("Item Supplier", filters={"supplier": supplier}, pluck="parent"))
+	groups = {item_group, *get_descendants_of("Item Group", item_group)} if item_group else set()
+	field = "markup_percent" if grid.method == "Margin" else "discount_percent"
+	changed = 0
+	for line in grid.lines:
+		if (line.item_group and line.item_group in groups) or (
+			line.item_code
+			and (
+				line.item_code in wanted
+				or (groups and frappe.get_cached_value("Item", line.item_code, "item_group") in groups)
+			)
+		):
+			line.set(field, float(adjust(line.get(field) or 0, by_percent=by_percent, to_value=to_value)))
+			changed += 1
+	if not changed:
+		frappe.throw(_("No line of the grid matches."))
+	grid.save()
+	return changed
+
+
+def reapply_auto_grids():
+	"""Daily: re-apply the grids marked *Re-apply Daily* that are valid today (costs may have
+	changed since the last apply)."""
+	today = getdate()
+	for name in frappe.get_all(
+		"Dux Price Grid", filters={"auto_reapply": 1, "valid_from": ("<=", today)}, pluck="name"
+	):
+		grid = frappe.get_doc("Dux Price Grid", name)
+		if grid.valid_upto and getdate(grid.valid_upto) < today:
+			continue
+		apply(grid)
+		frappe.db.commit()

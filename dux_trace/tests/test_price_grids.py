@@ -1,0 +1,251 @@
+"""Price grids on a real site, as a Sales Manager who may write prices (Sales Master Manager):
+a sale then gets the grid's rates from ERPNext's own pricing engine."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from dux_trace.compat import TestCase
+from dux_trace.pricing.grids import GridOverlapError
+from dux_trace.tests.test_article_card import make_price_list, purchase_receipt
+from dux_trace.tests.utils import COMPANY, CURRENCY, make_customer, make_item, make_user
+
+MANAGER = "chef.tarifs@dux-trace.test"
+SELLER = "vendeur.grille@dux-trace.test"
+GROUP = "_DUX Yaourts"
+
+
+def make_item_group(name: str) -> str:
+	if not frappe.db.exists("Item Group", name):
+		frappe.get_doc(
+			{"doctype": "Item Group", "item_group_name": name, "parent_item_group": "All Item Groups"}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_customer_group(name: str, price_list: str) -> str:
+	if not frappe.db.exists("Customer Group", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": name,
+				"parent_customer_group": "All Customer Groups",
+				"default_price_list": price_list,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def grid(name, **fields):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Dux Price Grid",
+			"grid_name": name,
+			"company": COMPANY,
+			"valid_from": nowdate(),
+			**fields,
+		}
+	)
+	return doc.insert()
+
+
+class TestPriceGrids(TestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(MANAGER, ["Sales Manager", "Sales Master Manager", "Sales User", "Stock User"])
+		make_user(SELLER, ["Sales User", "Accounts User"])
+		make_item_group(GROUP)
+		cls.fraise = make_item("_DUX Yaourt fraise", "Moving Average", item_group=GROUP).name
+		cls.nature = make_item("_DUX Yaourt nature", "Moving Average", item_group=GROUP).name
+		purchase_receipt(cls.fraise, 100, 8.40)
+		purchase_receipt(cls.nature, 100, 5.00)
+		cls.public = make_price_list("Tarif Public MAD")
+		cls.wholesale_list = make_price_list("Tarif Grossistes MAD")
+		cls.retail_list = make_price_list("Tarif Détaillants MAD")
+		for item in (cls.fraise, cls.nature):
+			if not frappe.db.exists("Item Price", {"item_code": item, "price_list": cls.public}):
+				frappe.get_doc(
+					{
+						"doctype": "Item Price",
+						"item_code": item,
+						"price_list": cls.public,
+						"price_list_rate": 20,
+					}
+				).insert()
+		make_customer_group("Grossistes", cls.wholesale_list)
+		make_customer_group("Détaillants", cls.retail_list)
+		cls.wholesaler = make_customer("Grossiste Souss", customer_group="Grossistes")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def prices(self, price_list):
+		return dict(
+			frappe.get_all(
+				"Item Price",
+				filters={"price_list": price_list, "item_code": ("in", [self.fraise, self.nature])},
+				fields=["item_code", "price_list_rate"],
+				as_list=True,
+			)
+		)
+
+	def test_by_margin_on_cmp_rounded_to_90_apply_reapply_undo(self):
+		from dux_trace.api.grids import apply_grid, undo_apply
+
+		frappe.set_user(MANAGER)
+		price_list = make_price_list("Tarif Marge MAD")
+		doc = grid(
+			"Marge yaourts",
+			applies_to="Price List",
+			price_list=price_list,
+			method="Margin",
+			cost_basis="Moving Average Cost",
+			rounding="Ending .90",
+			lines=[{"item_group": GROUP, "min_qty": 1, "markup_percent": 30}],
+		)
+		result = apply_grid(doc.name)
+		# 8.40 x 1.30 = 10.92 -> 11.90; 5.00 x 1.30 = 6.50 -> 6.90
+		self.assertEqual(self.prices(price_list), {self.fraise: 11.90, self.nature: 6.90})
+		history = frappe.get_doc("Dux Price Grid Apply", result["history"])
+		self.assertEqual((history.applied_by, len(history.changes)), (MANAGER, 2))
+		self.assertIsNone(apply_grid(doc.name)["history"])  # applying again changes nothing
+		undo_apply(history.name)
+		self.assertEqual(self.prices(price_list), {})
+
+	def test_a_line_below_its_floor_is_flagged_and_not_written(self):
+		from dux_trace.api.grids import apply_grid, preview
+
+		frappe.set_user(MANAGER)
+		price_list = make_price_list("Tarif Plancher MAD")
+		doc = grid(
+			"Plancher yaourts",
+			applies_to="Price List",
+			price_list=price_list,
+			method="Discount",
+			reference_price_list=self.public,
+			rounding="Currency Fraction",
+			min_margin_percent=100,
+			lines=[{"item_group": GROUP, "min_qty": 1, "discount_percent": 10}],
+		)
+		rows = {row["item_code"]: row for row in preview(doc.name)}
+		# 20 - 10 % = 18.00: under 8.40 x 2 = 16.80? no; nature 5.00 x 2 = 10 fine; fraise fine too
+		self.assertEqual(rows[self.fraise]["flags"], "")
+		doc.min_margin_percent = 120  # floor 8.40 x 2.2 = 18.48 > 18: fraise flagged
+		doc.save()
+		rows = {row["item_code"]: row for row in preview(doc.name)}
+		self.assertEqual(rows[self.fraise]["flags"], "Below floor")
+		apply_grid(doc.name)
+		self.assertEqual(self.prices(price_list), {self.nature: 18.0})
+
+	def test_by_discount_for_wholesalers_with_quantity_breaks_and_a_period(self):
+		from dux_trace.api.grids import apply_grid
+
+		frappe.set_user(MANAGER)
+		lines = [
+			{"item_group": GROUP, "min_qty": 1, "discount_percent": 10},
+			{"item_group": GROUP, "min_qty": 10, "discount_percent": 15},
+			{"item_group": GROUP, "min_qty": 50, "discount_percent": 20},
+		]
+		common = {
+			"method": "Discount",
+			"reference_price_list": self.public,
+			"rounding": "Currency Fraction",
+			"valid_upto": add_days(nowdate(), 2),
+		}
+		doc = grid(
+			"Grossistes yaourts",
+			applies_to="Customer Group",
+			customer_group="Grossistes",
+			lines=lines,
+			**common,
+		)
+		apply_grid(doc.name)
+		# a second grid for another group over the same items and period: no Pricing Rule conflict
+		other = grid(
+			"Détaillants yaourts",
+			applies_to="Customer Group",
+			customer_group="Détaillants",
+			lines=lines,
+			**common,
+		)
+		apply_grid(other.name)
+
+		frappe.set_user(SELLER)
+		for qty, rate in ((1, 18.0), (10, 17.0), (50, 16.0)):
+			with self.subTest(qty=qty):
+				invoice = sale(self.wholesaler, self.fraise, qty)
+				self.assertEqual(
+					(invoice.selling_price_list, invoice.items[0].rate), (self.wholesale_list, rate)
+				)
+		after = sale(self.wholesaler, self.fraise, 50, on=add_days(nowdate(), 3))
+		self.assertNotIn(after.items[0].rate, (16.0, 17.0, 18.0))
+		self.assertFalse(after.items[0].pricing_rules)
+
+		frappe.set_user(MANAGER)
+		with self.assertRaises(GridOverlapError) as refused:
+			grid(
+				"Grossistes bis",
+				applies_to="Customer Group",
+				customer_group="Grossistes",
+				lines=lines[:1],
+				**common,
+			)
+		self.assertIn("Grossistes yaourts", str(refused.exception))
+
+	def test_bulk_edit_then_reapply(self):
+		from dux_trace.api.grids import apply_grid, bulk_edit
+
+		frappe.set_user(MANAGER)
+		price_list = make_price_list("Tarif Révision MAD")
+		doc = grid(
+			"Révision yaourts",
+			applies_to="Price List",
+			price_list=price_list,
+			method="Margin",
+			cost_basis="Moving Average Cost",
+			rounding="Currency Fraction",
+			lines=[
+				{"item_code": self.fraise, "markup_percent": 50},
+				{"item_code": self.nature, "markup_percent": 50},
+			],
+		)
+		apply_grid(doc.name)
+		self.assertEqual(bulk_edit(doc.name, item_group=GROUP, by_percent=-20), 2)  # 50 % -> 40 %
+		result = apply_grid(doc.name)
+		self.assertEqual(self.prices(price_list), {self.fraise: 11.76, self.nature: 7.0})
+		changes = frappe.get_doc("Dux Price Grid Apply", result["history"]).changes
+		self.assertEqual(sorted((c.old_rate, c.new_rate) for c in changes), [(7.5, 7.0), (12.6, 11.76)])
+
+	def test_a_seller_cannot_apply(self):
+		from dux_trace.api.grids import apply_grid
+
+		frappe.set_user(MANAGER)
+		doc = grid(
+			"Vendeur yaourts",
+			applies_to="Price List",
+			price_list=make_price_list("Tarif Vendeur MAD"),
+			method="Margin",
+			rounding="Currency Fraction",
+			lines=[{"item_group": GROUP, "markup_percent": 10}],
+		)
+		frappe.set_user(SELLER)
+		with self.assertRaises(frappe.PermissionError):
+			apply_grid(doc.name)
+
+
+def sale(customer, item_code, qty, on=None):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": COMPANY,
+			"customer": customer,
+			"currency": CURRENCY,
+			"posting_date": on or nowdate(),
+			"set_posting_time": 1,
+			"due_date": on or nowdate(),
+			"items": [{"item_code": item_code, "qty": qty}],
+		}
+	)
+	doc.set_missing_values()  # ERPNext's price list and pricing rules, as the desk fills them
+	doc.calculate_taxes_and_totals()
+	return doc

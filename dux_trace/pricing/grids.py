@@ -195,6 +195,7 @@ def preview(grid) -> list[dict]:
 	basis = Basis(grid.cost_basis or Basis.CMP.value)
 	ancestors: dict[str, list[str]] = {}
 	rule = ROUNDING[grid.rounding or "Currency Fraction"]
+	currency = frappe.get_cached_value("Price List", price_list, "currency") or company_currency(company)
 	rows = []
 	for item in items:
 		if item.item_group not in ancestors:
@@ -235,6 +236,7 @@ def preview(grid) -> list[dict]:
 					"base_value": _f(base),
 					"margin_on_base": _f(price.margin_on_base),
 					"flags": ", ".join(flags),
+					"currency": currency,
 					"writable": not flags,
 				}
 			)

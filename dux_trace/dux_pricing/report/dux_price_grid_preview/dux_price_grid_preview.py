@@ -29,11 +29,11 @@ def columns():
 			"width": 120,
 		},
 		{"label": _("From Quantity"), "fieldname": "min_qty", "fieldtype": "Float", "width": 90},
-		{"label": _("Current Price"), "fieldname": "current_price", "fieldtype": "Currency", "width": 110},
-		{"label": _("New Price excl. VAT"), "fieldname": "price_ht", "fieldtype": "Currency", "width": 120},
-		{"label": _("New Price incl. VAT"), "fieldname": "price_ttc", "fieldtype": "Currency", "width": 120},
+		{"label": _("Current Price"), "fieldname": "current_price", "fieldtype": "Currency", "options": "currency", "width": 110},
+		{"label": _("New Price excl. VAT"), "fieldname": "price_ht", "fieldtype": "Currency", "options": "currency", "width": 120},
+		{"label": _("New Price incl. VAT"), "fieldname": "price_ttc", "fieldtype": "Currency", "options": "currency", "width": 120},
 		{"label": _("Change (%)"), "fieldname": "change_percent", "fieldtype": "Percent", "width": 90},
-		{"label": _("Basis Value"), "fieldname": "base_value", "fieldtype": "Currency", "width": 100},
+		{"label": _("Basis Value"), "fieldname": "base_value", "fieldtype": "Currency", "options": "currency", "width": 100},
 		{
 			"label": _("Markup on Basis (%)"),
 			"fieldname": "margin_on_base",
@@ -41,4 +41,5 @@ def columns():
 			"width": 110,
 		},
 		{"label": _("Flags"), "fieldname": "flags", "fieldtype": "Data", "width": 160},
+		{"label": _("Currency"), "fieldname": "currency", "fieldtype": "Link", "options": "Currency", "hidden": 1},
 	]

@@ -54,6 +54,9 @@ _OUTGOING_STOCK = {
 	"before_submit": "dux_trace.overrides.outgoing_stock.before_submit",
 }
 
+# an article set to "Negative Stock: Forbidden" never goes below zero
+_STOCK_RULES = {"before_submit": "dux_trace.overrides.stock_rules.before_submit"}
+
 _INCOMING_STOCK = {
 	"before_validate": "dux_trace.overrides.incoming_stock.before_validate",
 	"before_submit": "dux_trace.overrides.incoming_stock.before_submit",
@@ -92,12 +95,12 @@ doc_events = {
 		"validate": "dux_trace.overrides.item.validate",
 		"on_update": "dux_trace.overrides.item.on_update",
 	},
-	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
-	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
+	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
+	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
 	"POS Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
 	"Quotation": _SELLING,
 	"Sales Order": _SELLING,
-	"Stock Entry": _events(_OUTGOING_STOCK, _INCOMING_STOCK, _RECEIPT_SERIALS),
+	"Stock Entry": _events(_OUTGOING_STOCK, _INCOMING_STOCK, _RECEIPT_SERIALS, _STOCK_RULES),
 	"Purchase Receipt": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Purchase Invoice": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Pick List": {**_OUTGOING_STOCK, "before_save": "dux_trace.overrides.outgoing_stock.repick_fefo"},

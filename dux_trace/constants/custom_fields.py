@@ -184,6 +184,61 @@ DISCOUNT_OVERRIDE_REASON = {
 	"recorded in the document's timeline.",
 }
 
+AUTHORIZATION_OVERRIDE_REASON = {
+	"fieldname": "dux_authorization_override_reason",
+	"label": "Authorization Override Reason",
+	"fieldtype": "Small Text",
+	"no_copy": 1,
+	"depends_on": "eval:doc.dux_authorization_override_reason || (doc.docstatus == 0 && (doc.items || []).some(r => r.dux_needs_authorization))",
+	"description": "Needed only to sell an item without the authorization it requires, if your role allows it; recorded in Dux Authorization Override.",
+}
+
+SELLING_ROW_FIELDS = [
+	{
+		"fieldname": "dux_needs_authorization",
+		"fieldtype": "Check",
+		"hidden": 1,
+		"read_only": 1,
+		"fetch_from": "item_code.dux_requires_authorization",
+		"insert_after": "item_name",
+	},
+	{
+		"fieldname": "dux_document_reference",
+		"label": "Prescription / Document Reference",
+		"fieldtype": "Data",
+		"insert_after": "dux_needs_authorization",
+		"depends_on": "eval:doc.dux_needs_authorization",
+		"description": "The reference an authorization of the item asks for (e.g. the prescription number), typed or scanned.",
+	},
+]
+
+ITEM_AUTHORIZATION_FIELDS = [
+	{
+		"fieldname": "dux_required_authorizations",
+		"label": "Required Authorizations",
+		"fieldtype": "Table MultiSelect",
+		"options": "Dux Required Authorization",
+		"insert_after": "max_discount",
+		"description": "Sold only when these are held (by the customer, the seller, the document or the item); the item group's apply too.",
+	},
+	{
+		"fieldname": "dux_negative_stock",
+		"label": "Negative Stock",
+		"fieldtype": "Select",
+		"options": "\nForbidden\nAllowed",
+		"insert_after": "allow_negative_stock",
+		"depends_on": "eval:doc.is_stock_item",
+		"description": "Forbidden: never below zero, even when Stock Settings allow negative stock. Allowed: ERPNext's Allow Negative Stock. Empty: as Stock Settings say.",
+	},
+	{
+		"fieldname": "dux_requires_authorization",
+		"fieldtype": "Check",
+		"hidden": 1,
+		"read_only": 1,
+		"insert_after": "dux_required_authorizations",
+	},
+]
+
 SELLING_DOCTYPES = ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice", "POS Invoice")
 
 SERIAL_ROW_DOCTYPES = (
@@ -272,9 +327,22 @@ CUSTOM_FIELDS = {
 }
 
 CUSTOM_FIELDS["Item"].extend(PRICING_FIELDS)
+CUSTOM_FIELDS["Item"].extend(ITEM_AUTHORIZATION_FIELDS)
+CUSTOM_FIELDS["Item Group"].append(
+	{
+		**ITEM_AUTHORIZATION_FIELDS[0],
+		"insert_after": "dux_margin_basis",
+		"description": "Every item of the group (and its sub-groups) requires these.",
+	}
+)
+for _doctype in SELLING_DOCTYPES:
+	CUSTOM_FIELDS.setdefault(f"{_doctype} Item", []).extend(SELLING_ROW_FIELDS)
 for _doctype in SELLING_DOCTYPES:
 	after = "dux_fefo_override_reason" if _doctype in CUSTOM_FIELDS else "items"
 	CUSTOM_FIELDS.setdefault(_doctype, []).append({**DISCOUNT_OVERRIDE_REASON, "insert_after": after})
+	CUSTOM_FIELDS[_doctype].append(
+		{**AUTHORIZATION_OVERRIDE_REASON, "insert_after": "dux_discount_override_reason"}
+	)
 
 for _doctype in SERIAL_ROW_DOCTYPES:
 	CUSTOM_FIELDS[_doctype].append({**SCANNED_SERIALS, "insert_after": "serial_no"})

@@ -1,0 +1,2 @@
+"""Article controls: authorizations enforced on sale, negative stock per article, the inactive
+catalogue."""

@@ -1,0 +1,203 @@
+"""Authorizations on every sales document: the rows whose item needs an authorization nobody
+holds on the posting date are refused (see dux_trace.core.authorizations); a user holding the
+settings' *Authorization Override Role* passes with a reason, recorded in Dux Authorization
+Override. Party Specific Item restrictions (ERPNext filters only the item search with them) are
+enforced on save too.
+
+Queries per document, whatever its number of rows: the items' required types (1), their groups'
+(1 + the cached group tree), the types (1), the authorizations on file for the customer and the
+items (1), the customer's Party Specific Items (1).
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, now_datetime, nowdate
+from frappe.utils.nestedset import get_ancestors_of
+
+from dux_trace.core.authorizations import (
+	AuthorizationType,
+	Context,
+	Held,
+	Holder,
+	Missing,
+	Row,
+	missing,
+	required_types,
+)
+
+ITEM_FIELD = "dux_required_authorizations"
+REFERENCE_FIELD = "dux_document_reference"
+REASON_FIELD = "dux_authorization_override_reason"
+CHILD = "Dux Required Authorization"
+
+
+class AuthorizationMissingError(frappe.ValidationError):
+	pass
+
+
+class PartyRestrictionError(frappe.ValidationError):
+	pass
+
+
+def types_required_by(parenttype: str, names) -> dict[str, list[str]]:
+	names = list(set(filter(None, names)))
+	if not names:
+		return {}
+	found: dict[str, list[str]] = {}
+	for row in frappe.get_all(
+		CHILD,
+		filters={"parenttype": parenttype, "parent": ("in", names), "parentfield": ITEM_FIELD},
+		fields=["parent", "authorization_type"],
+		order_by="idx asc",
+	):
+		found.setdefault(row.parent, []).append(row.authorization_type)
+	return found
+
+
+def rows_of(doc) -> list[Row]:
+	items = [row for row in doc.get("items") if row.item_code]
+	groups = {row.item_code: frappe.get_cached_value("Item", row.item_code, "item_group") for row in items}
+	chains = {
+		group: [group, *get_ancestors_of("Item Group", group)] for group in set(groups.values()) if group
+	}
+	item_types = types_required_by("Item", groups)
+	group_types = types_required_by("Item Group", [g for chain in chains.values() for g in chain])
+	return [
+		Row(
+			row.idx,
+			row.item_code,
+			required_types(
+				item_types.get(row.item_code, []),
+				[group_types.get(g, []) for g in chains.get(groups[row.item_code], [])],
+			),
+			row.get(REFERENCE_FIELD),
+		)
+		for row in items
+	]
+
+
+def missing_authorizations(doc) -> list[Missing]:
+	rows = [row for row in rows_of(doc) if row.required]
+	if not rows:
+		return []
+	names = {t for row in rows for t in row.required}
+	types = {
+		t.name: AuthorizationType(t.name, Holder(t.holder), t.role)
+		for t in frappe.get_all(
+			"Dux Authorization Type", filters={"name": ("in", list(names))}, fields=["name", "holder", "role"]
+		)
+	}
+	holders = [h for h in (doc.get("customer"), *(row.item_code for row in rows)) if h]
+	held = [
+		Held(
+			a.authorization_type,
+			a.customer or a.item_code,
+			getdate(a.valid_from) if a.valid_from else None,
+			getdate(a.valid_upto) if a.valid_upto else None,
+		)
+		for a in frappe.get_all(
+			"Dux Authorization",
+			filters={"authorization_type": ("in", list(names))},
+			or_filters={"customer": ("in", holders), "item_code": ("in", holders)},
+			fields=["authorization_type", "customer", "item_code", "valid_from", "valid_upto"],
+		)
+	]
+	on = getdate(doc.get("posting_date") or doc.get("transaction_date") or nowdate())
+	return missing(rows, types, Context(doc.get("customer"), frozenset(frappe.get_roles()), on, held))
+
+
+def describe(gap: Missing) -> str:
+	kind = frappe.bold(_(gap.authorization_type))
+	item = frappe.bold(gap.item_code)
+	if gap.holder == Holder.SELLING_USER:
+		need = _("only a user with the role {0} may sell it").format(frappe.bold(_(gap.role)))
+	elif gap.holder == Holder.DOCUMENT:
+		need = _("give its reference (e.g. the prescription number) on the row")
+	elif gap.expired_on:
+		need = _("the one on file expired on {0}").format(
+			frappe.format(gap.expired_on, {"fieldtype": "Date"})
+		)
+	elif gap.holder == Holder.CUSTOMER:
+		need = _("record the customer's {0} (Dux Authorization)").format(kind)
+	else:
+		need = _("record the item's {0} (Dux Authorization)").format(kind)
+	return _("Row {0}: {1} needs {2}: {3}.").format(gap.idx, item, kind, need)
+
+
+def validate_authorizations(doc):
+	gaps = missing_authorizations(doc)
+	if not gaps:
+		return
+	role = frappe.db.get_single_value("Dux Trace Settings", "authorization_override_role")
+	if role and role in frappe.get_roles() and (doc.get(REASON_FIELD) or "").strip():
+		doc.flags.dux_authorization_overrides = gaps
+		return
+	message = "<br>".join(describe(gap) for gap in gaps)
+	if role:
+		message += "<br><br>" + _(
+			"A user with the role {0} may sell it anyway with an Authorization Override Reason."
+		).format(frappe.bold(_(role)))
+	frappe.throw(message, AuthorizationMissingError, title=_("Authorization Missing"))
+
+
+def record_overrides(doc):
+	for gap in doc.flags.get("dux_authorization_overrides") or []:
+		frappe.get_doc(
+			{
+				"doctype": "Dux Authorization Override",
+				"reference_doctype": doc.doctype,
+				"reference_name": doc.name,
+				"customer": doc.get("customer"),
+				"item_code": gap.item_code,
+				"authorization_type": gap.authorization_type,
+				"user": frappe.session.user,
+				"timestamp": now_datetime(),
+				"reason": doc.get(REASON_FIELD),
+			}
+		).insert(ignore_permissions=True)
+
+
+def validate_party_specific_items(doc):
+	"""ERPNext's Party Specific Item restricts what a customer may buy (by item, item group or
+	brand): enforced on save, not only in the item search."""
+	customer = doc.get("customer")
+	if not customer:
+		return
+	rules = frappe.get_all(
+		"Party Specific Item",
+		filters={"party_type": "Customer", "party": customer},
+		fields=["restrict_based_on", "based_on_value"],
+	)
+	if not rules:
+		return
+	allowed = {(rule.restrict_based_on, rule.based_on_value) for rule in rules}
+	for row in doc.get("items"):
+		if not row.item_code:
+			continue
+		group = frappe.get_cached_value("Item", row.item_code, "item_group")
+		groups = [group, *get_ancestors_of("Item Group", group)] if group else []
+		brand = frappe.get_cached_value("Item", row.item_code, "brand")
+		if (
+			("Item", row.item_code) in allowed
+			or any(("Item Group", g) in allowed for g in groups)
+			or (brand and ("Brand", brand) in allowed)
+		):
+			continue
+		frappe.throw(
+			_("Row {0}: {1} may not be sold to {2}: its Party Specific Items do not include it.").format(
+				row.idx, frappe.bold(row.item_code), frappe.bold(customer)
+			),
+			PartyRestrictionError,
+			title=_("Item Not Allowed for This Customer"),
+		)
+
+
+def flag_item(item):
+	"""Item validate: whether the item needs an authorization (its own or its groups'), so sales
+	rows show the reference field only for those items."""
+	if not item.meta.has_field("dux_requires_authorization"):
+		return
+	chain = [item.item_group, *get_ancestors_of("Item Group", item.item_group)] if item.item_group else []
+	group_types = types_required_by("Item Group", chain)
+	own = [row.authorization_type for row in item.get(ITEM_FIELD) or []]
+	item.dux_requires_authorization = 1 if (own or any(group_types.values())) else 0

@@ -68,3 +68,12 @@ def validate_negative_stock(doc):
 				NegativeStockForbiddenError,
 				title=_("Negative Stock Forbidden"),
 			)
+
+
+def sync_dot_item(item):
+	"""Item validate: a DOT-tracked item is a batch item whose lots have no expiry (their date is
+	the DOT's manufacturing week)."""
+	if item.get("dux_dot_tracked"):
+		item.has_batch_no = 1
+		item.has_expiry_date = 0
+		item.create_new_batch = 0

@@ -266,6 +266,14 @@ CUSTOM_FIELDS = {
 			"ERPNext's serial numbers or batches (with expiry); Moving Average sets the valuation method.",
 		},
 		{
+			"fieldname": "dux_dot_tracked",
+			"label": "DOT Date Code (Tyres)",
+			"fieldtype": "Check",
+			"insert_after": TRACKING_MODE_FIELD,
+			"depends_on": "eval:doc.has_batch_no",
+			"description": "Each lot is a DOT code (week and year of manufacture, e.g. 2423), typed or scanned at receipt; the oldest DOT leaves first.",
+		},
+		{
 			"fieldname": "dux_serial_pattern",
 			"label": "Serial No Format",
 			"fieldtype": "Data",
@@ -284,6 +292,19 @@ CUSTOM_FIELDS = {
 		},
 	],
 	"Item Group": [{**MARGIN_BASIS, "insert_after": "item_group_name"}],
+	"Batch": [
+		{
+			"fieldname": "dux_dot_code",
+			"label": "DOT Code",
+			"fieldtype": "Data",
+			"insert_after": "manufacturing_date",
+			"read_only": 1,
+			"in_standard_filter": 1,
+			"in_list_view": 1,
+			"search_index": 1,
+			"description": "Week and year of manufacture of a tyre lot (e.g. 2423 = week 24 of 2023).",
+		}
+	],
 	"Purchase Receipt Item": receipt_lot_fields("batch_no"),
 	"Purchase Invoice Item": receipt_lot_fields("batch_no"),
 	"Stock Entry Detail": receipt_lot_fields("batch_no"),

@@ -34,8 +34,14 @@ def incoming_rows(doc):
 
 
 def before_validate(doc, method=None):
+	from dux_trace.stock.dot import dot_lot, is_dot_item
+
 	for row in incoming_rows(doc):
-		if (row.get("dux_lot_no") or "").strip():
+		if not (row.get("dux_lot_no") or "").strip():
+			continue
+		if is_dot_item(row.item_code):  # a tyre: the lot number typed or scanned is its DOT code
+			row.batch_no = dot_lot(row.item_code, row.dux_lot_no, doc.get("posting_date"))
+		else:
 			row.batch_no = ensure_lot(
 				row.item_code, row.dux_lot_no, row.get("dux_expiry_date"), row.get("dux_manufacturing_date")
 			)

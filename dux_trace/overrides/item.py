@@ -15,12 +15,13 @@ def before_validate(doc, method=None):
 
 def validate(doc, method=None):
 	from dux_trace.articles.authorizations import flag_item
-	from dux_trace.articles.stock_rules import sync_negative_stock
+	from dux_trace.articles.stock_rules import sync_dot_item, sync_negative_stock
 	from dux_trace.pricing.card import sync_item_prices
 
 	sync_item_prices(doc)
 	flag_item(doc)
 	sync_negative_stock(doc)
+	sync_dot_item(doc)
 
 
 def on_update(doc, method=None):

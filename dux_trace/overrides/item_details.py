@@ -13,7 +13,7 @@ import frappe
 from frappe.utils import flt, getdate, nowdate
 
 from dux_trace.core.fefo import allocate
-from dux_trace.stock.lots import lots_in_warehouse
+from dux_trace.stock.lots import DOT_FIELD, lots_in_warehouse
 
 
 @frappe.whitelist()
@@ -28,7 +28,8 @@ def get_item_details(ctx=None, doc=None, for_validate=False, overwrite_warehouse
 		return out
 	if ctx.get("doctype") not in ("Delivery Note", "Sales Invoice", "POS Invoice") or ctx.get("is_return"):
 		return out
-	if not frappe.get_cached_value("Item", out.item_code, "has_expiry_date") or not out.get("warehouse"):
+	dated = frappe.get_cached_value("Item", out.item_code, ["has_expiry_date", DOT_FIELD])
+	if not any(dated) or not out.get("warehouse"):
 		return out
 
 	on_date = getdate(ctx.get("posting_date") or ctx.get("transaction_date") or nowdate())

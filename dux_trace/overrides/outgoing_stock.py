@@ -84,7 +84,7 @@ def repick_fefo(doc, method=None):
 	groups: dict[tuple, list] = defaultdict(list)
 	for line in batch_lines(doc):
 		row = line.row
-		if line.has_expiry_date and not row.get("serial_and_batch_bundle") and not row.get("picked_qty"):
+		if line.dated and not row.get("serial_and_batch_bundle") and not row.get("picked_qty"):
 			key = (
 				line.item_code,
 				line.warehouse,
@@ -145,7 +145,7 @@ def fill_lots_fefo(doc, lines: list[Line]):
 
 	for line in lines:
 		row = line.row
-		if not line.has_expiry_date or row.get("serial_and_batch_bundle") or line.qty <= 0:
+		if not line.dated or row.get("serial_and_batch_bundle") or line.qty <= 0:
 			continue
 		if row.get("batch_no"):
 			continue  # the user's own choice: checked on submit
@@ -174,7 +174,7 @@ def flag_near_expiry(doc, lines: list[Line]):
 	seen = set()
 	messages = []
 	for line in lines:
-		if (line.item_code, line.warehouse) in seen or not line.has_expiry_date:
+		if (line.item_code, line.warehouse) in seen or not line.dated:
 			continue
 		seen.add((line.item_code, line.warehouse))
 		for lot in near_expiry(

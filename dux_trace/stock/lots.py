@@ -15,6 +15,9 @@ from frappe.utils import cint, flt, getdate, nowdate, nowtime
 from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
 
+#: Item flag: a tyre's lots are its DOT date codes (see dux_trace.stock.dot)
+DOT_FIELD = "dux_dot_tracked"
+
 #: outgoing doctype -> (child table, source warehouse field, stock quantity field)
 OUTGOING = {
 	"Delivery Note": ("items", "warehouse", "stock_qty"),
@@ -33,7 +36,8 @@ class Line:
 	item_code: str
 	warehouse: str
 	qty: float
-	has_expiry_date: bool
+	#: its lots leave in date order: by expiry, or (tyres) by DOT manufacturing date
+	dated: bool
 
 
 def is_outgoing(doc) -> bool:
@@ -61,14 +65,14 @@ def batch_lines(doc) -> list[Line]:
 	rows = [row for row in doc.get(table) or [] if row.get("item_code") and row.get(warehouse_field)]
 	if not rows:
 		return []
-	items = items_where({row.item_code for row in rows}, "has_batch_no", ["has_expiry_date"])
+	items = items_where({row.item_code for row in rows}, "has_batch_no", ["has_expiry_date", DOT_FIELD])
 	return [
 		Line(
 			row=row,
 			item_code=row.item_code,
 			warehouse=row.get(warehouse_field),
 			qty=flt(row.get(qty_field)) or flt(row.get("qty")) * (flt(row.get("conversion_factor")) or 1),
-			has_expiry_date=bool(items[row.item_code].has_expiry_date),
+			dated=bool(items[row.item_code].has_expiry_date or items[row.item_code].get(DOT_FIELD)),
 		)
 		for row in rows
 		if row.item_code in items

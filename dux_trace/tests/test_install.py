@@ -69,7 +69,14 @@ class TestUninstall(TestCase):
 
 		for doctype, fields in CUSTOM_FIELDS.items():
 			for field in fields:
-				if field["fieldtype"] in ("Section Break", "Column Break", "Tab Break", "HTML"):
+				if field["fieldtype"] in (
+					"Section Break",
+					"Column Break",
+					"Tab Break",
+					"HTML",
+					"Table",
+					"Table MultiSelect",
+				):
 					continue
 				with self.subTest(doctype=doctype, field=field["fieldname"]):
 					self.assertTrue(frappe.db.has_column(doctype, field["fieldname"]))

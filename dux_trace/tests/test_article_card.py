@@ -67,7 +67,14 @@ def purchase_receipt(
 
 
 def landed_cost(receipt, amount):
-	account = frappe.get_cached_value("Company", receipt.company, "expenses_included_in_valuation")
+	account = (
+		frappe.get_cached_value("Company", receipt.company, "expenses_included_in_valuation")
+		or frappe.db.get_value(  # version-16 companies may leave the field empty
+			"Account",
+			{"company": receipt.company, "account_type": "Expenses Included In Valuation", "is_group": 0},
+		)
+		or frappe.get_cached_value("Company", receipt.company, "stock_adjustment_account")
+	)
 	voucher = frappe.get_doc(
 		{
 			"doctype": "Landed Cost Voucher",

@@ -63,14 +63,14 @@ class MilkStock(TestCase):
 class FefoOnOutgoingDocument:
 	"""The same cases for every outgoing doctype (see the subclasses at the end)."""
 
-	doctype: str
+	outgoing_doctype: str
 
 	def test_row_without_lot_takes_the_earliest_expiring_lots_and_skips_the_expired_one(self):
-		doc = make_outgoing(self.doctype, self.item, 8)
+		doc = make_outgoing(self.outgoing_doctype, self.item, 8)
 		self.assertEqual(self.lots_of(doc), {self.lot_a: 5, self.lot_b: 3})
 		doc.submit()
 		self.assertEqual(self.lots_of(doc), {self.lot_a: 5, self.lot_b: 3})
-		if self.doctype == "POS Invoice":
+		if self.outgoing_doctype == "POS Invoice":
 			# a POS invoice reserves its lots; the stock ledger moves at the POS closing
 			bundle = frappe.db.get_value(
 				"Serial and Batch Bundle", doc.items[0].serial_and_batch_bundle, "docstatus"
@@ -83,12 +83,12 @@ class FefoOnOutgoingDocument:
 		self.assertEqual(sum(moved), -8)
 
 	def test_a_small_quantity_takes_the_first_lot_only(self):
-		doctype = self.doctype
+		doctype = self.outgoing_doctype
 		doc = make_outgoing(doctype, self.item, 3)
 		self.assertEqual(doc.items[0].batch_no, self.lot_a)
 
 	def test_an_expired_lot_never_leaves_whatever_the_policy(self):
-		doctype = self.doctype
+		doctype = self.outgoing_doctype
 		for policy in ("Off", "Warn", "Block"):
 			with change_settings("Dux Trace Settings", {"fefo_policy": policy}):
 				# refused as soon as the lot is put on the document, with its expiry date
@@ -99,7 +99,7 @@ class FefoOnOutgoingDocument:
 				self.assertIn(formatdate(add_days(nowdate(), -5)), str(raised.exception))
 
 	def test_warn_policy_lets_a_later_lot_leave_and_records_the_warning(self):
-		doctype = self.doctype
+		doctype = self.outgoing_doctype
 		with change_settings("Dux Trace Settings", {"fefo_policy": "Warn"}):
 			frappe.clear_messages()
 			doc = make_outgoing(doctype, self.item, 2, batch_no=self.lot_b, submit=True)
@@ -117,7 +117,7 @@ class FefoOnOutgoingDocument:
 		)
 
 	def test_block_policy_refuses_a_later_lot(self):
-		doctype = self.doctype
+		doctype = self.outgoing_doctype
 		with change_settings("Dux Trace Settings", {"fefo_policy": "Block"}):
 			frappe.set_user(SELLER)
 			try:
@@ -130,7 +130,7 @@ class FefoOnOutgoingDocument:
 		self.assertFalse(frappe.db.exists("FEFO Override", {"reference_name": doc.name}))
 
 	def test_override_role_passes_a_block_with_a_reason_and_it_is_recorded(self):
-		doctype = self.doctype
+		doctype = self.outgoing_doctype
 		with change_settings(
 			"Dux Trace Settings", {"fefo_policy": "Block", "override_role": "Stock Manager"}
 		):
@@ -157,19 +157,19 @@ class FefoOnOutgoingDocument:
 
 
 class TestFefoDeliveryNote(FefoOnOutgoingDocument, MilkStock):
-	doctype = "Delivery Note"
+	outgoing_doctype = "Delivery Note"
 
 
 class TestFefoSalesInvoice(FefoOnOutgoingDocument, MilkStock):
-	doctype = "Sales Invoice"
+	outgoing_doctype = "Sales Invoice"
 
 
 class TestFefoPOSInvoice(FefoOnOutgoingDocument, MilkStock):
-	doctype = "POS Invoice"
+	outgoing_doctype = "POS Invoice"
 
 
 class TestFefoStockEntry(FefoOnOutgoingDocument, MilkStock):
-	doctype = "Stock Entry"
+	outgoing_doctype = "Stock Entry"
 
 
 class TestFefoRules(MilkStock):

@@ -94,8 +94,10 @@ class TestSerialScanInBrowser(BrowserTestCase):
 			browser, page = self.browser_page(playwright)
 			try:
 				page.goto("/app")
-				search = page.locator("#navbar-search")
-				search.click()
+				page.wait_for_load_state("networkidle")
+				# version-15 focuses the navbar's search field, version-16 opens it in a dialog
+				page.keyboard.press("Control+g")
+				search = page.locator("#navbar-search:visible")
 				search.fill("452")
 				option = page.get_by_text("Lot Trace of 452")
 				expect(option).to_be_visible()
@@ -137,7 +139,8 @@ class TestSerialScanInBrowser(BrowserTestCase):
 
 				page.keyboard.press("Control+s")
 				expect(page.locator(".indicator-pill").filter(has_text="Not Saved")).to_have_count(0)
-				page.get_by_role("button", name="Submit").first.click()
+				page.screenshot(path="/tmp/dux_trace/serial-scan-saved.png", full_page=True)
+				page.locator("button.primary-action:visible").filter(has_text="Submit").first.click()
 				page.locator(".modal.show .btn-primary").filter(has_text="Yes").click()
 				try:
 					expect(page.get_by_text("has been submitted successfully")).to_be_visible()

@@ -38,6 +38,11 @@ def make_base_data():
 	make_customer(CUSTOMER)
 	make_supplier(SUPPLIER)
 	make_exchange_rate("USD", CURRENCY, 10.0)
+	# ERPNext's default price lists: USD on version-15 test data, INR on version-16's
+	for price_list in ("Standard Buying", "Standard Selling"):
+		currency = frappe.db.get_value("Price List", price_list, "currency")
+		if currency and currency != CURRENCY:
+			make_exchange_rate(currency, CURRENCY, 10.0)
 
 
 def make_exchange_rate(from_currency: str, to_currency: str, rate: float):

@@ -1,0 +1,585 @@
+"""Price grids at scale: preview and apply over 100,000 items, against plain ERPNext on the same data.
+
+    cd ~/frappe-bench/sites
+    ../env/bin/python ../apps/dux_trace/benchmarks/grid_benchmark.py SITE [--items 100000] [--sample 2000]
+
+Fills SITE (a throwaway site with ERPNext and dux_trace) once, by bulk inserts: a company, an
+item group tree (a 10% sub-group, and a 2% sub-group inside it), ITEMS items with their Stored
+Costs (so the grid reads them, as after a Dux Recalculation), a reference price list with one
+Item Price per item, a target price list and a customer group with its default price list. Then,
+as Administrator, it measures and prints:
+
+a. the preview of a Margin grid (the top group, markup 30 %, rounding "Ending .90"): seconds
+   (cold, then warm median) and µs per item; and the desk request `api.grids.apply_grid` (it
+   previews, then queues the job; rolled back here, nothing is queued);
+b. the apply of that grid (`pricing.grids.apply`, what the background job runs), committed:
+   seconds, ms per item, the progress reports;
+c. the same apply again: seconds, and that it wrote nothing;
+d. a Discount grid of 3 quantity breaks (1, 10, 50) over the 10% sub-group for the customer
+   group: Item Prices + Pricing Rules, seconds and ms per record;
+e. plain ERPNext on the same data: `frappe.get_doc({"doctype": "Item Price", ...}).insert()` of
+   the same prices for SAMPLE items into a third price list, extrapolated to ITEMS, and the ratio
+   grid apply / ERPNext per item; ERPNext's price lookup for a sale
+   (`get_price_list_rate_for`, and `get_item_details` of a Sales Order for a customer of the
+   group, qty 10) before and after the new prices and rules, median ms;
+f. when the apply takes more than 60 s (or with --profile), a cProfile of the apply of a grid
+   over the 2% sub-group: where the time goes; and, for scale, one `frappe.db.bulk_insert` of
+   ITEMS Item Price rows (then deleted).
+
+Each run first deletes what earlier runs of the benchmark's grids wrote. Nothing is asserted: this
+measures.
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+
+import frappe
+from bulk import insert, ms, site_connection, timed
+from frappe.utils import flt, get_year_start, now, nowdate
+
+PREFIX = "BGR"
+COMPANY = "Dux Bench Grilles"
+ABBR = "DBG"
+CURRENCY = "MAD"
+TOP_GROUP = "Bench Grille Articles"
+GROUP_A = "Bench Grille Revendeurs"  # 10% of the items: the discount grid
+GROUP_A1 = "Bench Grille Echantillon"  # 2%, inside GROUP_A: the ERPNext sample and the profile
+GROUP_B = "Bench Grille Autres"
+REFERENCE_LIST = "Bench Public MAD"
+TARGET_LIST = "Bench Grille MAD"
+GROUP_LIST = "Bench Revendeurs MAD"
+ERPNEXT_LIST = "Bench ERPNext MAD"
+PROFILE_LIST = "Bench Profil MAD"
+BULK_LIST = "Bench Bulk MAD"
+CUSTOMER_GROUP = "Bench Revendeurs"
+CUSTOMER = "Bench Client Revendeur"
+MARGIN_GRID = "Bench Marge"
+DISCOUNT_GRID = "Bench Remise"
+PROFILE_GRID = "Bench Profil"
+BACKGROUND_LIMIT = 60  # seconds, the issue's target for the apply
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("site")
+	parser.add_argument("--items", type=int, default=100_000)
+	parser.add_argument("--sample", type=int, default=2_000, help="items inserted the ERPNext way")
+	parser.add_argument("--runs", type=int, default=3, help="warm runs of the preview")
+	parser.add_argument("--profile", action="store_true", help="profile the apply even when fast")
+	args = parser.parse_args()
+
+	with site_connection(args.site):
+		generate(args.items)
+		measure(args)
+
+
+def item_code(i: int) -> str:
+	return f"{PREFIX}-{i:06d}"
+
+
+def group_of(i: int, items: int) -> str:
+	if i < items // 50:
+		return GROUP_A1
+	if i < items // 10:
+		return GROUP_A
+	return GROUP_B
+
+
+def cost_of(i: int) -> float:
+	return round(12 + (i % 997) * 0.37, 2)
+
+
+def generate(items: int):
+	from dux_trace.tests.utils import make_company, make_customer, make_fiscal_year
+
+	make_fiscal_year(int(nowdate()[:4]))
+	make_company(COMPANY, ABBR, CURRENCY, "Morocco")
+	for name, parent, is_group in (
+		(TOP_GROUP, "All Item Groups", 1),
+		(GROUP_A, TOP_GROUP, 1),
+		(GROUP_A1, GROUP_A, 0),
+		(GROUP_B, TOP_GROUP, 0),
+	):
+		if not frappe.db.exists("Item Group", name):
+			frappe.get_doc(
+				{
+					"doctype": "Item Group",
+					"item_group_name": name,
+					"parent_item_group": parent,
+					"is_group": is_group,
+				}
+			).insert()
+	for name in (REFERENCE_LIST, TARGET_LIST, GROUP_LIST, ERPNEXT_LIST, PROFILE_LIST, BULK_LIST):
+		if not frappe.db.exists("Price List", name):
+			frappe.get_doc(
+				{
+					"doctype": "Price List",
+					"price_list_name": name,
+					"currency": CURRENCY,
+					"selling": 1,
+					"enabled": 1,
+				}
+			).insert()
+	if not frappe.db.exists("Customer Group", CUSTOMER_GROUP):
+		frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": CUSTOMER_GROUP,
+				"parent_customer_group": "All Customer Groups",
+				"default_price_list": GROUP_LIST,
+			}
+		).insert()
+	make_customer(CUSTOMER, CUSTOMER_GROUP)
+	frappe.db.commit()
+
+	have = frappe.db.count("Item", {"name": ("like", f"{PREFIX}-%")})
+	if have >= items:
+		print(f"data already there: {have:,} items")
+		return
+	if have:  # an earlier run of another size: its groups would not fit
+		delete_bench_items()
+	start = time.perf_counter()
+	stamp = now()
+	base = {"creation": stamp, "modified": stamp, "owner": "Administrator", "modified_by": "Administrator"}
+	codes = [item_code(i) for i in range(items)]
+	insert(
+		"Item",
+		[
+			"name",
+			"item_code",
+			"item_name",
+			"item_group",
+			"stock_uom",
+			"is_stock_item",
+			"is_sales_item",
+			"disabled",
+			"docstatus",
+			"dux_cost_last_purchase_gross",
+			"dux_cost_last_purchase_net",
+			"dux_cost_landed",
+			"dux_cost_cmp",
+			"dux_cost_crp",
+			"dux_costs_updated_on",
+			*base,
+		],
+		[
+			(
+				code,
+				code,
+				f"Article grille {i}",
+				group_of(i, items),
+				"Nos",
+				1,
+				1,
+				0,
+				0,
+				cost_of(i) + 1,
+				cost_of(i),
+				cost_of(i) + 0.5,
+				cost_of(i),
+				cost_of(i) + 0.2,
+				stamp,
+				*base.values(),
+			)
+			for i, code in enumerate(codes)
+		],
+	)
+	# ERPNext's Item Price validation wants the item's UOM in its conversion table, as Item.save makes it
+	insert(
+		"UOM Conversion Detail",
+		["name", "parent", "parenttype", "parentfield", "idx", "uom", "conversion_factor", *base],
+		[(f"{code}-UOM", code, "Item", "uoms", 1, "Nos", 1, *base.values()) for code in codes],
+	)
+	insert_prices(REFERENCE_LIST, [(code, round(cost_of(i) * 1.6, 2)) for i, code in enumerate(codes)], base)
+	frappe.db.commit()
+	print(
+		f"generated {items:,} items (stored costs), their UOM rows and {items:,} reference prices "
+		f"in {time.perf_counter() - start:.0f} s"
+	)
+
+
+def delete_bench_items():
+	item, uom, price = (frappe.qb.DocType(d) for d in ("Item", "UOM Conversion Detail", "Item Price"))
+	frappe.qb.from_(price).delete().where(price.item_code.like(f"{PREFIX}-%")).run()
+	frappe.qb.from_(uom).delete().where(uom.parent.like(f"{PREFIX}-%")).run()
+	frappe.qb.from_(item).delete().where(item.name.like(f"{PREFIX}-%")).run()
+
+
+def insert_prices(price_list: str, prices: list[tuple[str, float]], base: dict, valid_from=None):
+	insert(
+		"Item Price",
+		[
+			"name",
+			"item_code",
+			"item_name",
+			"price_list",
+			"uom",
+			"price_list_rate",
+			"currency",
+			"selling",
+			"buying",
+			"valid_from",
+			*base,
+		],
+		[
+			(
+				f"{price_list[:12]}-{code}",
+				code,
+				code,
+				price_list,
+				"Nos",
+				rate,
+				CURRENCY,
+				1,
+				0,
+				valid_from,
+				*base.values(),
+			)
+			for code, rate in prices
+		],
+	)
+
+
+def reset():
+	"""Delete what earlier runs of the benchmark's grids (and ERPNext sample) wrote."""
+	price = frappe.qb.DocType("Item Price")
+	frappe.qb.from_(price).delete().where(
+		price.price_list.isin([TARGET_LIST, GROUP_LIST, ERPNEXT_LIST, PROFILE_LIST, BULK_LIST])
+	).run()
+	rule, rule_item = frappe.qb.DocType("Pricing Rule"), frappe.qb.DocType("Pricing Rule Item Code")
+	ours = rule.title.like("Bench %: %")
+	frappe.qb.from_(rule_item).delete().where(
+		rule_item.parent.isin(frappe.qb.from_(rule).select(rule.name).where(ours))
+	).run()
+	frappe.qb.from_(rule).delete().where(ours).run()
+	history, change = frappe.qb.DocType("Dux Price Grid Apply"), frappe.qb.DocType("Dux Price Grid Change")
+	grids = history.grid.isin([MARGIN_GRID, DISCOUNT_GRID, PROFILE_GRID])
+	frappe.qb.from_(change).delete().where(
+		change.parent.isin(frappe.qb.from_(history).select(history.name).where(grids))
+	).run()
+	frappe.qb.from_(history).delete().where(grids).run()
+	frappe.db.commit()
+
+
+def make_grid(name: str, **values) -> "frappe.Document":
+	if not frappe.db.exists("Dux Price Grid", name):
+		frappe.get_doc(
+			{
+				"doctype": "Dux Price Grid",
+				"grid_name": name,
+				"company": COMPANY,
+				"valid_from": get_year_start(nowdate()),
+				**values,
+			}
+		).insert()
+		frappe.db.commit()
+	return frappe.get_doc("Dux Price Grid", name)
+
+
+def margin_grid(name: str, price_list: str, group: str):
+	return make_grid(
+		name,
+		applies_to="Price List",
+		price_list=price_list,
+		method="Margin",
+		cost_basis="Moving Average Cost",
+		rounding="Ending .90",
+		lines=[{"item_group": group, "min_qty": 1, "markup_percent": 30}],
+	)
+
+
+def count_prices(price_list: str) -> int:
+	return frappe.db.count("Item Price", {"price_list": price_list})
+
+
+def count_rules(grid: str) -> int:
+	return frappe.db.count("Pricing Rule", {"title": ("like", f"{grid}: %")})
+
+
+class Progress:
+	def __init__(self):
+		self.start = time.perf_counter()
+		self.reports: list[tuple[int, int, float]] = []
+
+	def __call__(self, done: int, total: int):
+		self.reports.append((done, total, time.perf_counter() - self.start))
+
+	def summary(self) -> str:
+		if not self.reports:
+			return "no progress reported"
+		first, last = self.reports[0], self.reports[-1]
+		return (
+			f"{len(self.reports)} progress reports, first at {first[0]:,}/{first[1]:,} after {first[2]:.1f} s, "
+			f"last {last[0]:,}/{last[1]:,} at {last[2]:.1f} s"
+		)
+
+
+def timed_apply(name: str) -> tuple[float, str | None, Progress]:
+	from dux_trace.pricing.grids import apply
+
+	grid = frappe.get_doc("Dux Price Grid", name)
+	progress = Progress()
+	start = time.perf_counter()
+	history = apply(grid, progress=progress)
+	frappe.db.commit()
+	return time.perf_counter() - start, history, progress
+
+
+def lookups(item: str) -> dict[str, float]:
+	"""ERPNext's price lookups for a sale of `item`, median ms."""
+	from erpnext.stock.get_item_details import get_item_details, get_price_list_rate_for
+
+	today = nowdate()
+	by_list = {
+		"price_list": TARGET_LIST,
+		"uom": "Nos",
+		"stock_uom": "Nos",
+		"qty": 1,
+		"transaction_date": today,
+	}
+	sale = {
+		"doctype": "Sales Order",
+		"company": COMPANY,
+		"customer": CUSTOMER,
+		"item_code": item,
+		"qty": 10,
+		"uom": "Nos",
+		"stock_uom": "Nos",
+		"conversion_factor": 1,
+		"selling_price_list": GROUP_LIST,
+		"price_list": GROUP_LIST,
+		"currency": CURRENCY,
+		"price_list_currency": CURRENCY,
+		"conversion_rate": 1,
+		"plc_conversion_rate": 1,
+		"transaction_date": today,
+		"name": "",
+	}
+	return {
+		"get_price_list_rate_for": ms(lambda: get_price_list_rate_for(frappe._dict(by_list), item), 25),
+		"get_item_details": ms(lambda: get_item_details(frappe._dict(sale)), 15),
+		"rate": flt(get_price_list_rate_for(frappe._dict(by_list), item)),
+		"sale_rate": flt(get_item_details(frappe._dict(sale)).get("price_list_rate")),
+		"sale_rule_rate": flt(get_item_details(frappe._dict(sale)).get("rate")),
+	}
+
+
+def measure(args):
+	from dux_trace.api.grids import apply_grid
+	from dux_trace.pricing.grids import preview
+
+	items, sample_size = args.items, args.sample
+	reset()
+	total_prices = frappe.db.count("Item Price")
+	print(
+		f"site: {frappe.db.count('Item', {'name': ('like', f'{PREFIX}-%')}):,} bench items, "
+		f"{total_prices:,} Item Prices before the grids"
+	)
+	probe = item_code(items // 100)  # in the sample sub-group, so in every grid
+	before = lookups(probe)
+
+	# a. preview
+	grid = margin_grid(MARGIN_GRID, TARGET_LIST, TOP_GROUP)
+	start = time.perf_counter()
+	rows = preview(grid)
+	cold = time.perf_counter() - start
+	warm, rows = timed(lambda: preview(frappe.get_doc("Dux Price Grid", MARGIN_GRID)), args.runs)
+	writable = sum(1 for row in rows if row["writable"])
+	print()
+	print(
+		f"a. preview of the margin grid (markup 30 %, Ending .90) over {len(rows):,} items ({writable:,} writable)"
+	)
+	print(
+		f"   cold {cold:.2f} s, warm median {warm:.2f} s = {warm / len(rows) * 1e6:.1f} µs per item "
+		f"(target ≤ 10 s: {'met' if cold <= 10 else 'MISSED'})"
+	)
+	frappe.db.commit()
+	start = time.perf_counter()
+	answer = apply_grid(MARGIN_GRID)
+	request = time.perf_counter() - start
+	frappe.db.rollback()  # the job is queued after commit: nothing queued
+	print(
+		f"   desk request api.grids.apply_grid: {request:.2f} s (answers {answer}; the preview is most of it)"
+	)
+
+	# b. apply
+	seconds, history, progress = timed_apply(MARGIN_GRID)
+	created = count_prices(TARGET_LIST)
+	changes = frappe.db.count("Dux Price Grid Change", {"parent": history}) if history else 0
+	print()
+	print(f"b. apply of the margin grid (the background job's work, committed): {seconds:.1f} s")
+	print(
+		f"   {created:,} Item Prices written, {changes:,} change rows in {history}; "
+		f"{seconds / max(created, 1) * 1000:.2f} ms per item; writing alone (minus a warm preview) "
+		f"{(seconds - warm) / max(created, 1) * 1000:.2f} ms per item"
+	)
+	print(
+		f"   {progress.summary()} (target ≤ {BACKGROUND_LIMIT} s: {'met' if seconds <= BACKGROUND_LIMIT else 'MISSED'})"
+	)
+	after_margin = lookups(probe)
+
+	# c. apply again
+	again, history_again, _progress = timed_apply(MARGIN_GRID)
+	print()
+	print(
+		f"c. apply again (nothing changed): {again:.1f} s, "
+		f"{'wrote nothing' if history_again is None else f'WROTE {history_again}'} "
+		f"({count_prices(TARGET_LIST):,} Item Prices on the list)"
+	)
+
+	# d. discount grid, three breaks, for the customer group
+	make_grid(
+		DISCOUNT_GRID,
+		applies_to="Customer Group",
+		customer_group=CUSTOMER_GROUP,
+		method="Discount",
+		reference_price_list=REFERENCE_LIST,
+		rounding="Currency Fraction",
+		lines=[
+			{"item_group": GROUP_A, "min_qty": qty, "discount_percent": discount}
+			for qty, discount in ((1, 5), (10, 10), (50, 15))
+		],
+	)
+	discount_seconds, _history, discount_progress = timed_apply(DISCOUNT_GRID)
+	prices, rules = count_prices(GROUP_LIST), count_rules(DISCOUNT_GRID)
+	print()
+	print(
+		f"d. discount grid (breaks 1, 10, 50) over {items // 10:,} items for customer group {CUSTOMER_GROUP}: "
+		f"{discount_seconds:.1f} s"
+	)
+	print(
+		f"   {prices:,} Item Prices + {rules:,} Pricing Rules = "
+		f"{discount_seconds / max(prices + rules, 1) * 1000:.2f} ms per record; {discount_progress.summary()}"
+	)
+	after_discount = lookups(probe)
+
+	# e. plain ERPNext on the same data
+	sample = [row for row in rows if row["writable"] and row["item_group"] == GROUP_A1][:sample_size]
+	valid_from = get_year_start(nowdate())
+	start = time.perf_counter()
+	for row in sample:
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": row["item_code"],
+				"price_list": ERPNEXT_LIST,
+				"uom": row["uom"],
+				"price_list_rate": row["price_ht"],
+				"valid_from": valid_from,
+			}
+		).insert()
+	frappe.db.commit()
+	erpnext_seconds = time.perf_counter() - start
+	erpnext_per_item = erpnext_seconds / max(len(sample), 1)
+	grid_per_item = seconds / max(created, 1)
+	print()
+	print(
+		f"e. plain ERPNext, same prices: frappe.get_doc(Item Price).insert() x {len(sample):,} = {erpnext_seconds:.1f} s, "
+		f"{erpnext_per_item * 1000:.2f} ms per item -> {erpnext_per_item * created:.0f} s for {created:,} items"
+	)
+	print(
+		f"   grid apply per item / ERPNext Item Price insert per item = "
+		f"{grid_per_item * 1000:.2f} / {erpnext_per_item * 1000:.2f} ms = {grid_per_item / erpnext_per_item:.2f}x"
+	)
+	print(
+		f"   ERPNext's price lookup for a sale of {probe} (median ms), Item Prices on the site "
+		f"{total_prices:,} -> {frappe.db.count('Item Price'):,}:"
+	)
+	print("                                           before   after margin   after discount")
+	for key, label in (
+		("get_price_list_rate_for", f"get_price_list_rate_for ({TARGET_LIST})"),
+		("get_item_details", "get_item_details (Sales Order, qty 10)"),
+	):
+		print(f"   {label:<38} {before[key]:7.2f} {after_margin[key]:13.2f} {after_discount[key]:16.2f}")
+	print(
+		f"   rates found: list {before['rate']:g} -> {after_margin['rate']:g}; sale price list rate "
+		f"{after_discount['sale_rate']:g}, rate with the 10+ rule {after_discount['sale_rule_rate']:g}"
+	)
+
+	# f. where the time goes
+	if seconds > BACKGROUND_LIMIT or args.profile:
+		profile(items)
+
+
+def profile(items: int):
+	margin_grid(PROFILE_GRID, PROFILE_LIST, GROUP_A1)
+	profiler = cProfile.Profile()
+	profiler.enable()
+	seconds, _history, _progress = timed_apply(PROFILE_GRID)
+	profiler.disable()
+	written = count_prices(PROFILE_LIST)
+	stats = pstats.Stats(profiler)
+	entries = stats.stats  # (file, line, function) -> (calls, ncalls, tottime, cumtime, callers)
+
+	def find(path: str, function: str):
+		return [key for key in entries if key[0].endswith(path) and key[2] == function]
+
+	def cumulative(path: str, function: str) -> tuple[float, int]:
+		keys = find(path, function)
+		return sum(entries[k][3] for k in keys), sum(entries[k][1] for k in keys)
+
+	def called_from(path: str, function: str, caller: str) -> tuple[float, int]:
+		total, calls = 0.0, 0
+		for key in find(path, function):
+			for caller_key, (_cc, nc, _tt, ct) in entries[key][4].items():
+				if caller_key[2] == caller and caller_key[0].endswith("pricing/grids.py"):
+					total, calls = total + ct, calls + nc
+		return total, calls
+
+	whole = cumulative("pricing/grids.py", "apply")[0]
+	print()
+	print(
+		f"f. profile (cProfile) of the apply of a margin grid over {written:,} items "
+		f"({seconds:.1f} s under the profiler, {whole / max(written, 1) * 1000:.2f} ms per item):"
+	)
+	breakdown = [
+		("preview (items, costs, prices)", cumulative("pricing/grids.py", "preview")),
+		("write_item_price", cumulative("pricing/grids.py", "write_item_price")),
+		(
+			"  Item Price get_doc().insert()",
+			called_from("model/document.py", "insert", "write_item_price"),
+		),
+		("    ItemPrice.validate (ERPNext)", cumulative("item_price/item_price.py", "validate")),
+		("    Document._validate_links", cumulative("model/document.py", "_validate_links")),
+		("    Document.db_insert", cumulative("model/base_document.py", "db_insert")),
+		(
+			"history.insert (Dux Price Grid Apply + change rows)",
+			called_from("model/document.py", "insert", "apply"),
+		),
+		("SQL queries (Database.sql)", cumulative("database/database.py", "sql")),
+	]
+	for label, (value, calls) in breakdown:
+		print(
+			f"   {label:<52} {value:7.2f} s {value / max(whole, 1e-9) * 100:5.1f} %  "
+			f"{calls:>8,} calls ({calls / max(written, 1):.1f} per item)"
+		)
+	out = io.StringIO()
+	pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(12)
+	print("   top functions by own time:")
+	listing = out.getvalue().splitlines()
+	header = next(i for i, line in enumerate(listing) if line.strip().startswith("ncalls"))
+	for line in listing[header : header + 13]:
+		print(f"   {line}")
+
+	# what a bulk write of the same number of rows costs
+	base = {"creation": now(), "modified": now(), "owner": "Administrator", "modified_by": "Administrator"}
+	prices = [(item_code(i), round(cost_of(i) * 1.3, 2)) for i in range(items)]
+	start = time.perf_counter()
+	insert_prices(BULK_LIST, prices, base, get_year_start(nowdate()))
+	frappe.db.commit()
+	bulk_seconds = time.perf_counter() - start
+	print(
+		f"   for scale: frappe.db.bulk_insert of {items:,} Item Price rows: {bulk_seconds:.1f} s "
+		f"= {bulk_seconds / items * 1e6:.0f} µs per item (rows deleted again)"
+	)
+	price = frappe.qb.DocType("Item Price")
+	frappe.qb.from_(price).delete().where(price.price_list == BULK_LIST).run()
+	frappe.db.commit()
+
+
+if __name__ == "__main__":
+	sys.exit(main())

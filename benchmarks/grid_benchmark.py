@@ -70,6 +70,9 @@ def main():
 	parser.add_argument("--sample", type=int, default=2_000, help="items inserted the ERPNext way")
 	parser.add_argument("--runs", type=int, default=3, help="warm runs of the preview")
 	parser.add_argument("--profile", action="store_true", help="profile the apply even when fast")
+	parser.add_argument(
+		"--budget", type=float, default=1800, help="seconds after which an apply is stopped and extrapolated"
+	)
 	args = parser.parse_args()
 
 	with site_connection(args.site):
@@ -300,36 +303,75 @@ def count_rules(grid: str) -> int:
 	return frappe.db.count("Pricing Rule", {"title": ("like", f"{grid}: %")})
 
 
+class BudgetExceeded(Exception):
+	pass
+
+
 class Progress:
-	def __init__(self):
+	"""The apply's progress callback: keeps (done, total, seconds) and stops the apply (rolled back)
+	past the budget."""
+
+	def __init__(self, label: str, budget: float):
+		self.label, self.budget = label, budget
 		self.start = time.perf_counter()
 		self.reports: list[tuple[int, int, float]] = []
 
 	def __call__(self, done: int, total: int):
-		self.reports.append((done, total, time.perf_counter() - self.start))
+		elapsed = time.perf_counter() - self.start
+		self.reports.append((done, total, elapsed))
+		if done % 5000 == 0 or done == total:
+			print(f"   [{self.label}] {done:,}/{total:,} after {elapsed:.0f} s", file=sys.stderr, flush=True)
+		if elapsed > self.budget and done < total:
+			raise BudgetExceeded
 
 	def summary(self) -> str:
 		if not self.reports:
 			return "no progress reported"
 		first, last = self.reports[0], self.reports[-1]
-		return (
+		text = (
 			f"{len(self.reports)} progress reports, first at {first[0]:,}/{first[1]:,} after {first[2]:.1f} s, "
 			f"last {last[0]:,}/{last[1]:,} at {last[2]:.1f} s"
 		)
+		if len(self.reports) > 2:
+			text += f"; ms per row: first block {self.block_ms(1):.1f}, last block {self.block_ms(-1):.1f}"
+		return text
+
+	def block_ms(self, index: int) -> float:
+		(done_a, _t, at_a), (done_b, _t2, at_b) = self.reports[index - 1], self.reports[index]
+		return (at_b - at_a) / max(done_b - done_a, 1) * 1000
+
+	def extrapolate(self, rows: int, offset: float) -> tuple[float, float, float]:
+		"""Least squares fit of seconds = offset + a.rows + b.rows² on the reports: (a, b, total)."""
+		points = [(done, at - offset) for done, _total, at in self.reports]
+		s2 = sum(n**2 for n, _y in points)
+		s3 = sum(n**3 for n, _y in points)
+		s4 = sum(n**4 for n, _y in points)
+		y1 = sum(n * y for n, y in points)
+		y2 = sum(n**2 * y for n, y in points)
+		det = s2 * s4 - s3 * s3
+		a, b = (y1 * s4 - y2 * s3) / det, (s2 * y2 - s3 * y1) / det
+		return a, b, offset + a * rows + b * rows**2
 
 
-def timed_apply(name: str) -> tuple[float, str | None, Progress]:
+def timed_apply(name: str, budget: float) -> tuple[float, str | None, Progress, bool]:
+	"""(seconds, history, progress, stopped): the apply as the background job runs it, committed; past
+	the budget it is stopped and rolled back."""
 	from dux_trace.pricing.grids import apply
 
 	grid = frappe.get_doc("Dux Price Grid", name)
-	progress = Progress()
+	progress = Progress(name, budget)
 	start = time.perf_counter()
-	history = apply(grid, progress=progress)
+	try:
+		history = apply(grid, progress=progress)
+	except BudgetExceeded:
+		seconds = time.perf_counter() - start
+		frappe.db.rollback()
+		return seconds, None, progress, True
 	frappe.db.commit()
-	return time.perf_counter() - start, history, progress
+	return time.perf_counter() - start, history, progress, False
 
 
-def lookups(item: str) -> dict[str, float]:
+def lookups(item: str) -> dict:
 	"""ERPNext's price lookups for a sale of `item`, median ms."""
 	from erpnext.stock.get_item_details import get_item_details, get_price_list_rate_for
 
@@ -359,25 +401,56 @@ def lookups(item: str) -> dict[str, float]:
 		"transaction_date": today,
 		"name": "",
 	}
+	details = get_item_details(frappe._dict(sale))
 	return {
 		"get_price_list_rate_for": ms(lambda: get_price_list_rate_for(frappe._dict(by_list), item), 25),
-		"get_item_details": ms(lambda: get_item_details(frappe._dict(sale)), 15),
+		"get_item_details": ms(lambda: get_item_details(frappe._dict(sale)), 25),
 		"rate": flt(get_price_list_rate_for(frappe._dict(by_list), item)),
-		"sale_rate": flt(get_item_details(frappe._dict(sale)).get("price_list_rate")),
-		"sale_rule_rate": flt(get_item_details(frappe._dict(sale)).get("rate")),
+		"sale_rate": flt(details.get("price_list_rate")),
+		"sale_rules": details.get("pricing_rules") or "none",
 	}
+
+
+def erpnext_inserts(rows: list[dict], valid_from) -> tuple[float, list[float]]:
+	"""ERPNext's own way, as Data Import does it: one get_doc().insert() and one commit per price.
+	Returns (seconds, ms per row of each block of 500)."""
+	for row in rows:  # cold, as for the grid
+		frappe.clear_document_cache("Item", row["item_code"])
+	frappe.db.commit()
+	blocks, block_start = [], time.perf_counter()
+	start = block_start
+	for index, row in enumerate(rows, 1):
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": row["item_code"],
+				"price_list": ERPNEXT_LIST,
+				"uom": row["uom"],
+				"price_list_rate": row["price_ht"],
+				"valid_from": valid_from,
+			}
+		).insert()
+		frappe.db.commit()
+		if index % 500 == 0 or index == len(rows):
+			blocks.append(
+				(time.perf_counter() - block_start) / (500 if index % 500 == 0 else index % 500) * 1000
+			)
+			block_start = time.perf_counter()
+	return time.perf_counter() - start, blocks
 
 
 def measure(args):
 	from dux_trace.api.grids import apply_grid
 	from dux_trace.pricing.grids import preview
 
-	items, sample_size = args.items, args.sample
+	items, sample_size, budget = args.items, args.sample, args.budget
 	reset()
+	frappe.clear_document_cache("Item")  # every run starts cold: no item cached by an earlier one
+	frappe.db.commit()
 	total_prices = frappe.db.count("Item Price")
 	print(
 		f"site: {frappe.db.count('Item', {'name': ('like', f'{PREFIX}-%')}):,} bench items, "
-		f"{total_prices:,} Item Prices before the grids"
+		f"{total_prices:,} Item Prices before the grids; apply budget {budget:.0f} s"
 	)
 	probe = item_code(items // 100)  # in the sample sub-group, so in every grid
 	before = lookups(probe)
@@ -388,10 +461,10 @@ def measure(args):
 	rows = preview(grid)
 	cold = time.perf_counter() - start
 	warm, rows = timed(lambda: preview(frappe.get_doc("Dux Price Grid", MARGIN_GRID)), args.runs)
-	writable = sum(1 for row in rows if row["writable"])
+	writable = [row for row in rows if row["writable"]]
 	print()
 	print(
-		f"a. preview of the margin grid (markup 30 %, Ending .90) over {len(rows):,} items ({writable:,} writable)"
+		f"a. preview of the margin grid (markup 30 %, Ending .90) over {len(rows):,} items ({len(writable):,} writable)"
 	)
 	print(
 		f"   cold {cold:.2f} s, warm median {warm:.2f} s = {warm / len(rows) * 1e6:.1f} µs per item "
@@ -406,24 +479,62 @@ def measure(args):
 		f"   desk request api.grids.apply_grid: {request:.2f} s (answers {answer}; the preview is most of it)"
 	)
 
+	# e, measured first so that both start cold: plain ERPNext writing the same prices
+	sample = [row for row in writable if row["item_group"] == GROUP_A1][:sample_size]
+	valid_from = get_year_start(nowdate())
+	erpnext_seconds, erpnext_blocks = erpnext_inserts(sample, valid_from)
+	erpnext_per_item = erpnext_seconds / max(len(sample), 1)
+
 	# b. apply
-	seconds, history, progress = timed_apply(MARGIN_GRID)
-	created = count_prices(TARGET_LIST)
-	changes = frappe.db.count("Dux Price Grid Change", {"parent": history}) if history else 0
+	seconds, history, progress, stopped = timed_apply(MARGIN_GRID, budget)
 	print()
-	print(f"b. apply of the margin grid (the background job's work, committed): {seconds:.1f} s")
-	print(
-		f"   {created:,} Item Prices written, {changes:,} change rows in {history}; "
-		f"{seconds / max(created, 1) * 1000:.2f} ms per item; writing alone (minus a warm preview) "
-		f"{(seconds - warm) / max(created, 1) * 1000:.2f} ms per item"
-	)
-	print(
-		f"   {progress.summary()} (target ≤ {BACKGROUND_LIMIT} s: {'met' if seconds <= BACKGROUND_LIMIT else 'MISSED'})"
-	)
+	if stopped:
+		done = progress.reports[-1][0]
+		a, b, total = progress.extrapolate(len(writable), warm)
+		grid_per_item = total / len(writable)
+		print(
+			f"b. apply of the margin grid (the background job's work): STOPPED at the budget, {done:,} of "
+			f"{len(writable):,} rows written in {seconds:.0f} s ({seconds / done * 1000:.1f} ms per row), rolled back"
+		)
+		print(f"   {progress.summary()}")
+		print(
+			f"   fit seconds = {warm:.1f} (preview) + {a * 1000:.2f} ms x rows + {b * 1e6:.4f} µs x rows²: "
+			f"{len(writable):,} rows ≈ {total:,.0f} s = {grid_per_item * 1000:.1f} ms per item "
+			f"(target ≤ {BACKGROUND_LIMIT} s: MISSED)"
+		)
+		stamp = now()
+		base = {
+			"creation": stamp,
+			"modified": stamp,
+			"owner": "Administrator",
+			"modified_by": "Administrator",
+		}
+		start = time.perf_counter()
+		insert_prices(
+			TARGET_LIST, [(row["item_code"], row["price_ht"]) for row in writable], base, valid_from
+		)
+		frappe.db.commit()
+		print(
+			f"   for c.-e., the same {len(writable):,} prices written by frappe.db.bulk_insert instead: "
+			f"{time.perf_counter() - start:.1f} s"
+		)
+	else:
+		created = count_prices(TARGET_LIST)
+		changes = frappe.db.count("Dux Price Grid Change", {"parent": history}) if history else 0
+		grid_per_item = seconds / max(created, 1)
+		print(f"b. apply of the margin grid (the background job's work, committed): {seconds:.1f} s")
+		print(
+			f"   {created:,} Item Prices written, {changes:,} change rows in {history}; "
+			f"{grid_per_item * 1000:.2f} ms per item; writing alone (minus a warm preview) "
+			f"{(seconds - warm) / max(created, 1) * 1000:.2f} ms per item"
+		)
+		print(
+			f"   {progress.summary()} (target ≤ {BACKGROUND_LIMIT} s: {'met' if seconds <= BACKGROUND_LIMIT else 'MISSED'})"
+		)
 	after_margin = lookups(probe)
 
 	# c. apply again
-	again, history_again, _progress = timed_apply(MARGIN_GRID)
+	again, history_again, _progress, _stopped = timed_apply(MARGIN_GRID, budget)
 	print()
 	print(
 		f"c. apply again (nothing changed): {again:.1f} s, "
@@ -444,72 +555,72 @@ def measure(args):
 			for qty, discount in ((1, 5), (10, 10), (50, 15))
 		],
 	)
-	discount_seconds, _history, discount_progress = timed_apply(DISCOUNT_GRID)
+	discount_seconds, _history, discount_progress, discount_stopped = timed_apply(DISCOUNT_GRID, budget)
 	prices, rules = count_prices(GROUP_LIST), count_rules(DISCOUNT_GRID)
 	print()
 	print(
 		f"d. discount grid (breaks 1, 10, 50) over {items // 10:,} items for customer group {CUSTOMER_GROUP}: "
-		f"{discount_seconds:.1f} s"
+		f"{discount_seconds:.1f} s{' STOPPED at the budget, rolled back' if discount_stopped else ''}"
 	)
-	print(
-		f"   {prices:,} Item Prices + {rules:,} Pricing Rules = "
-		f"{discount_seconds / max(prices + rules, 1) * 1000:.2f} ms per record; {discount_progress.summary()}"
-	)
+	if discount_stopped:
+		discount_done, total_rows = discount_progress.reports[-1][:2]
+		_a, _b, total = discount_progress.extrapolate(total_rows, 0)
+		print(
+			f"   {discount_done:,} of {total_rows:,} records written ({discount_seconds / discount_done * 1000:.1f} ms per record); "
+			f"fit: {total_rows:,} records ≈ {total:,.0f} s; {discount_progress.summary()}"
+		)
+	else:
+		print(
+			f"   {prices:,} Item Prices + {rules:,} Pricing Rules = "
+			f"{discount_seconds / max(prices + rules, 1) * 1000:.2f} ms per record; {discount_progress.summary()}"
+		)
 	after_discount = lookups(probe)
 
 	# e. plain ERPNext on the same data
-	sample = [row for row in rows if row["writable"] and row["item_group"] == GROUP_A1][:sample_size]
-	valid_from = get_year_start(nowdate())
-	start = time.perf_counter()
-	for row in sample:
-		frappe.get_doc(
-			{
-				"doctype": "Item Price",
-				"item_code": row["item_code"],
-				"price_list": ERPNEXT_LIST,
-				"uom": row["uom"],
-				"price_list_rate": row["price_ht"],
-				"valid_from": valid_from,
-			}
-		).insert()
-	frappe.db.commit()
-	erpnext_seconds = time.perf_counter() - start
-	erpnext_per_item = erpnext_seconds / max(len(sample), 1)
-	grid_per_item = seconds / max(created, 1)
 	print()
 	print(
-		f"e. plain ERPNext, same prices: frappe.get_doc(Item Price).insert() x {len(sample):,} = {erpnext_seconds:.1f} s, "
-		f"{erpnext_per_item * 1000:.2f} ms per item -> {erpnext_per_item * created:.0f} s for {created:,} items"
+		f"e. plain ERPNext, same prices, as Data Import writes them (get_doc(Item Price).insert() + commit, one by one) "
+		f"x {len(sample):,} = {erpnext_seconds:.1f} s, {erpnext_per_item * 1000:.2f} ms per item "
+		f"(blocks of 500: {', '.join(f'{block:.1f}' for block in erpnext_blocks)} ms) "
+		f"-> {erpnext_per_item * len(writable):,.0f} s for {len(writable):,} items"
 	)
 	print(
 		f"   grid apply per item / ERPNext Item Price insert per item = "
 		f"{grid_per_item * 1000:.2f} / {erpnext_per_item * 1000:.2f} ms = {grid_per_item / erpnext_per_item:.2f}x"
+		f"{' (grid: fitted for all items)' if stopped else ''}"
 	)
+	if stopped:
+		print(
+			f"   over the part done: {seconds / done * 1000:.2f} / {erpnext_per_item * 1000:.2f} ms = "
+			f"{seconds / done / erpnext_per_item:.2f}x"
+		)
 	print(
 		f"   ERPNext's price lookup for a sale of {probe} (median ms), Item Prices on the site "
-		f"{total_prices:,} -> {frappe.db.count('Item Price'):,}:"
+		f"{total_prices:,} -> {frappe.db.count('Item Price'):,}, Pricing Rules -> {frappe.db.count('Pricing Rule'):,}:"
 	)
-	print("                                           before   after margin   after discount")
+	print("                                                before   after margin   after discount")
 	for key, label in (
 		("get_price_list_rate_for", f"get_price_list_rate_for ({TARGET_LIST})"),
-		("get_item_details", "get_item_details (Sales Order, qty 10)"),
+		("get_item_details", f"get_item_details (Sales Order, {GROUP_LIST}, qty 10)"),
 	):
-		print(f"   {label:<38} {before[key]:7.2f} {after_margin[key]:13.2f} {after_discount[key]:16.2f}")
+		print(f"   {label:<44} {before[key]:6.2f} {after_margin[key]:13.2f} {after_discount[key]:16.2f}")
 	print(
-		f"   rates found: list {before['rate']:g} -> {after_margin['rate']:g}; sale price list rate "
-		f"{after_discount['sale_rate']:g}, rate with the 10+ rule {after_discount['sale_rule_rate']:g}"
+		f"   found: {TARGET_LIST} rate {before['rate']:g} -> {after_margin['rate']:g}; the sale of 10: "
+		f"{before['sale_rate']:g} -> {after_discount['sale_rate']:g} (pricing rules {after_discount['sale_rules']})"
 	)
 
 	# f. where the time goes
-	if seconds > BACKGROUND_LIMIT or args.profile:
-		profile(items)
+	if stopped or seconds > BACKGROUND_LIMIT or args.profile:
+		profile(items, budget)
 
 
-def profile(items: int):
+def profile(items: int, budget: float):
 	margin_grid(PROFILE_GRID, PROFILE_LIST, GROUP_A1)
+	frappe.clear_document_cache("Item")  # cold, as for the apply measured above
+	frappe.db.commit()
 	profiler = cProfile.Profile()
 	profiler.enable()
-	seconds, _history, _progress = timed_apply(PROFILE_GRID)
+	seconds, _history, _progress, _stopped = timed_apply(PROFILE_GRID, budget)
 	profiler.disable()
 	written = count_prices(PROFILE_LIST)
 	stats = pstats.Stats(profiler)
@@ -545,6 +656,14 @@ def profile(items: int):
 		),
 		("    ItemPrice.validate (ERPNext)", cumulative("item_price/item_price.py", "validate")),
 		("    Document._validate_links", cumulative("model/document.py", "_validate_links")),
+		(
+			"    frappe.get_cached_doc (ERPNext's has_variants check)",
+			cumulative("frappe/__init__.py", "get_cached_doc"),
+		),
+		(
+			"    realtime log (publish_realtime after commit)",
+			cumulative("frappe/realtime.py", "publish_realtime"),
+		),
 		("    Document.db_insert", cumulative("model/base_document.py", "db_insert")),
 		(
 			"history.insert (Dux Price Grid Apply + change rows)",

@@ -55,6 +55,9 @@ def prepare():
 	import frappe
 	from frappe.utils import add_days, nowdate
 
+	if frappe.get_meta("Stock Settings").has_field("enable_serial_and_batch_no_for_item"):
+		# version-16 sites start with it off: both sites need it on to sell lots and serials
+		frappe.db.set_single_value("Stock Settings", "enable_serial_and_batch_no_for_item", 1)
 	if not frappe.db.exists("Company", COMPANY):
 		frappe.get_doc(
 			{

@@ -2,32 +2,36 @@
 
     cd ~/frappe-bench/sites
     ../env/bin/python ../apps/dux_trace/benchmarks/grid_benchmark.py SITE [--items 100000] [--sample 2000]
+        [--budget 1800] [--discount-budget 3600] [--profile]
 
 Fills SITE (a throwaway site with ERPNext and dux_trace) once, by bulk inserts: a company, an
-item group tree (a 10% sub-group, and a 2% sub-group inside it), ITEMS items with their Stored
-Costs (so the grid reads them, as after a Dux Recalculation), a reference price list with one
-Item Price per item, a target price list and a customer group with its default price list. Then,
-as Administrator, it measures and prints:
+item group tree (a 10% sub-group, and a 2% sub-group inside it), ITEMS items with their UOM row
+and their Stored Costs (so the grid reads them, as after a Dux Recalculation), a reference price
+list with one Item Price per item, a target price list and a customer group with its default
+price list. Then, as Administrator, with the item document cache emptied first, it prints:
 
 a. the preview of a Margin grid (the top group, markup 30 %, rounding "Ending .90"): seconds
    (cold, then warm median) and µs per item; and the desk request `api.grids.apply_grid` (it
    previews, then queues the job; rolled back here, nothing is queued);
 b. the apply of that grid (`pricing.grids.apply`, what the background job runs), committed:
-   seconds, ms per item, the progress reports;
+   seconds, ms per item, the progress reports. An apply still running after BUDGET seconds is
+   stopped and rolled back; its progress reports give a fit (preview + a.rows + b.rows²) for all
+   the rows, and the same prices are then bulk inserted so that c.-e. run on the same data;
 c. the same apply again: seconds, and that it wrote nothing;
 d. a Discount grid of 3 quantity breaks (1, 10, 50) over the 10% sub-group for the customer
-   group: Item Prices + Pricing Rules, seconds and ms per record;
-e. plain ERPNext on the same data: `frappe.get_doc({"doctype": "Item Price", ...}).insert()` of
-   the same prices for SAMPLE items into a third price list, extrapolated to ITEMS, and the ratio
-   grid apply / ERPNext per item; ERPNext's price lookup for a sale
-   (`get_price_list_rate_for`, and `get_item_details` of a Sales Order for a customer of the
-   group, qty 10) before and after the new prices and rules, median ms;
-f. when the apply takes more than 60 s (or with --profile), a cProfile of the apply of a grid
-   over the 2% sub-group: where the time goes; and, for scale, one `frappe.db.bulk_insert` of
-   ITEMS Item Price rows (then deleted).
+   group: Item Prices + Pricing Rules, seconds and ms per record (DISCOUNT_BUDGET as above);
+e. plain ERPNext on the same data, measured before b. so that both start cold: the same prices
+   for SAMPLE items of the 2% sub-group written as Data Import does, one
+   `frappe.get_doc({"doctype": "Item Price", ...}).insert()` and commit each, into a third price
+   list, extrapolated to ITEMS, and the ratio grid apply / ERPNext per item; ERPNext's price
+   lookup for a sale (`get_price_list_rate_for` on the target list, `get_item_details` of a Sales
+   Order of 10 for a customer of the group) before and after the new prices and rules, median ms;
+f. when the apply is slower than 60 s (or with --profile), a cProfile of the apply of a margin
+   grid over the 2% sub-group: where the time goes; and, for scale, one `frappe.db.bulk_insert`
+   of ITEMS Item Price rows (then deleted).
 
-Each run first deletes what earlier runs of the benchmark's grids wrote. Nothing is asserted: this
-measures.
+Each run first deletes what earlier runs of the benchmark's grids wrote (live progress goes to
+stderr). Nothing is asserted: this measures.
 """
 
 import argparse
@@ -71,8 +75,12 @@ def main():
 	parser.add_argument("--runs", type=int, default=3, help="warm runs of the preview")
 	parser.add_argument("--profile", action="store_true", help="profile the apply even when fast")
 	parser.add_argument(
-		"--budget", type=float, default=1800, help="seconds after which an apply is stopped and extrapolated"
+		"--budget",
+		type=float,
+		default=1800,
+		help="seconds after which the 100k apply is stopped and extrapolated",
 	)
+	parser.add_argument("--discount-budget", type=float, default=3600, help="the same for the discount grid")
 	args = parser.parse_args()
 
 	with site_connection(args.site):
@@ -407,7 +415,7 @@ def lookups(item: str) -> dict:
 		"get_item_details": ms(lambda: get_item_details(frappe._dict(sale)), 25),
 		"rate": flt(get_price_list_rate_for(frappe._dict(by_list), item)),
 		"sale_rate": flt(details.get("price_list_rate")),
-		"sale_rules": details.get("pricing_rules") or "none",
+		"sale_rules": ", ".join(frappe.parse_json(details.get("pricing_rules") or "[]")) or "none",
 	}
 
 
@@ -555,7 +563,9 @@ def measure(args):
 			for qty, discount in ((1, 5), (10, 10), (50, 15))
 		],
 	)
-	discount_seconds, _history, discount_progress, discount_stopped = timed_apply(DISCOUNT_GRID, budget)
+	discount_seconds, _history, discount_progress, discount_stopped = timed_apply(
+		DISCOUNT_GRID, args.discount_budget
+	)
 	prices, rules = count_prices(GROUP_LIST), count_rules(DISCOUNT_GRID)
 	print()
 	print(
@@ -611,10 +621,10 @@ def measure(args):
 
 	# f. where the time goes
 	if stopped or seconds > BACKGROUND_LIMIT or args.profile:
-		profile(items, budget)
+		profile(items, budget, bulk_shown=stopped)
 
 
-def profile(items: int, budget: float):
+def profile(items: int, budget: float, bulk_shown: bool):
 	margin_grid(PROFILE_GRID, PROFILE_LIST, GROUP_A1)
 	frappe.clear_document_cache("Item")  # cold, as for the apply measured above
 	frappe.db.commit()
@@ -684,6 +694,8 @@ def profile(items: int, budget: float):
 	for line in listing[header : header + 13]:
 		print(f"   {line}")
 
+	if bulk_shown:
+		return
 	# what a bulk write of the same number of rows costs
 	base = {"creation": now(), "modified": now(), "owner": "Administrator", "modified_by": "Administrator"}
 	prices = [(item_code(i), round(cost_of(i) * 1.3, 2)) for i in range(items)]

@@ -120,10 +120,10 @@ def prepare():
 				batch_no=lot,
 				use_serial_batch_fields=1,
 			)
-		serials = "\n".join(f"BENCH-SN-{i:06d}" for i in range(2000))
+		serials = "\n".join(f"BENCH-SN-{i:06d}" for i in range(300))
 		make_stock_entry(
 			item_code=SERIAL_ITEM,
-			qty=2000,
+			qty=300,
 			to_warehouse=warehouse,
 			rate=900,
 			company=COMPANY,

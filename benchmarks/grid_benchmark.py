@@ -357,7 +357,10 @@ class Progress:
 		y1 = sum(n * y for n, y in points)
 		y2 = sum(n**2 * y for n, y in points)
 		det = s2 * s4 - s3 * s3
-		a, b = (y1 * s4 - y2 * s3) / det, (s2 * y2 - s3 * y1) / det
+		if len(points) < 2 or not det:  # one report: linear
+			a, b = y1 / s2, 0.0
+		else:
+			a, b = (y1 * s4 - y2 * s3) / det, (s2 * y2 - s3 * y1) / det
 		return a, b, offset + a * rows + b * rows**2
 
 

@@ -26,6 +26,7 @@ COMPANY = "Dux Bench Maroc"
 ABBR = "DBM"
 LOT_ITEM = "_BENCH Yaourt 125 g"
 SERIAL_ITEM = "_BENCH Smartphone"
+PRICE_LIST = "Bench Selling MAD"
 
 
 def worker(site: str):
@@ -87,6 +88,8 @@ def prepare():
 					**fields,
 				}
 			).insert()
+	if not frappe.db.exists("Price List", PRICE_LIST):
+		frappe.get_doc({"doctype": "Price List", "price_list_name": PRICE_LIST, "currency": "MAD", "selling": 1}).insert()
 	if not frappe.db.exists("Customer", "Bench Client"):
 		frappe.get_doc(
 			{
@@ -143,7 +146,7 @@ def measure(op: str, n: int) -> dict:
 		"customer": "Bench Client",
 		"currency": "MAD",
 		"conversion_rate": 1,
-		"selling_price_list": "Standard Selling",
+		"selling_price_list": PRICE_LIST,
 		"posting_date": nowdate(),
 	}
 	if op == "delivery_note":

@@ -89,7 +89,9 @@ def prepare():
 				}
 			).insert()
 	if not frappe.db.exists("Price List", PRICE_LIST):
-		frappe.get_doc({"doctype": "Price List", "price_list_name": PRICE_LIST, "currency": "MAD", "selling": 1}).insert()
+		frappe.get_doc(
+			{"doctype": "Price List", "price_list_name": PRICE_LIST, "currency": "MAD", "selling": 1}
+		).insert()
 	if not frappe.db.exists("Customer", "Bench Client"):
 		frappe.get_doc(
 			{

@@ -554,9 +554,9 @@ def clear_stored_costs():
 
 	item = frappe.qb.DocType("Item")
 	query = frappe.qb.update(item).where(item.name.like(f"{PREFIX}-%"))
-	for field in [*STORED_FIELDS.values(), UPDATED_FIELD]:
-		query = query.set(item[field], None)
-	query.run()
+	for field in STORED_FIELDS.values():
+		query = query.set(item[field], 0)
+	query.set(item[UPDATED_FIELD], None).run()
 	frappe.db.commit()
 
 

@@ -6,8 +6,8 @@ ledger rows):
 - last received purchase: `tabPurchase Receipt Item` / `tabPurchase Invoice Item` by `item_code`
   (ERPNext's index), joined to their submitted parent by primary key, newest posting first, one row;
 - CMP: the item's Bins (index on item_code) joined to Warehouse for the company;
-- CRP: the item's incoming Stock Ledger Entries of receipts (index item_code, warehouse,
-  posting_datetime), newest first, as many as the quantity on hand needs.
+- CRP: the item's incoming Stock Ledger Entries of receipts, per warehouse in the order of the
+  index (item_code, warehouse, posting_datetime, creation), newest first, at most 50 per warehouse.
 """
 
 from dataclasses import dataclass
@@ -139,24 +139,39 @@ def company_stock(item_code: str, company: str) -> tuple[Decimal, Decimal]:
 
 def recent_receipts(item_code: str, company: str, limit: int = CRP_RECEIPTS) -> list[Receipt]:
 	"""The item's last purchase receipts into the company's warehouses, newest first, at their
-	landed cost per stock unit (the ledger's incoming rate, which Landed Cost Vouchers update)."""
-	sle, warehouse = frappe.qb.DocType("Stock Ledger Entry"), frappe.qb.DocType("Warehouse")
-	rows = (
-		frappe.qb.from_(sle)
+	landed cost per stock unit (the ledger's incoming rate, which Landed Cost Vouchers update).
+
+	One query per warehouse holding the item, each read in the order of ERPNext's index (item_code,
+	warehouse, posting_datetime, creation) and stopped after `limit` rows, then merged: a single
+	query over all warehouses would sort every ledger row of the item."""
+	bin_, warehouse = frappe.qb.DocType("Bin"), frappe.qb.DocType("Warehouse")
+	warehouses = (
+		frappe.qb.from_(bin_)
 		.inner_join(warehouse)
-		.on(warehouse.name == sle.warehouse)
-		.select(sle.actual_qty, sle.incoming_rate)
-		.where(sle.item_code == item_code)
+		.on(warehouse.name == bin_.warehouse)
+		.select(bin_.warehouse)
+		.where(bin_.item_code == item_code)
 		.where(warehouse.company == company)
-		.where(sle.is_cancelled == 0)
-		.where(sle.actual_qty > 0)
-		.where(sle.voucher_type.isin(PURCHASE_RECEIPTS))
-		.orderby(sle.posting_datetime, order=Order.desc)
-		.orderby(sle.creation, order=Order.desc)
-		.limit(limit)
-		.run(as_dict=True)
+		.run(pluck=True)
 	)
-	return [Receipt(dec(flt(row.actual_qty)), dec(flt(row.incoming_rate))) for row in rows]
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	rows = []
+	for name in warehouses:
+		rows += (
+			frappe.qb.from_(sle)
+			.select(sle.actual_qty, sle.incoming_rate, sle.posting_datetime, sle.creation)
+			.where(sle.item_code == item_code)
+			.where(sle.warehouse == name)
+			.where(sle.is_cancelled == 0)
+			.where(sle.actual_qty > 0)
+			.where(sle.voucher_type.isin(PURCHASE_RECEIPTS))
+			.orderby(sle.posting_datetime, order=Order.desc)
+			.orderby(sle.creation, order=Order.desc)
+			.limit(limit)
+			.run(as_dict=True)
+		)
+	rows.sort(key=lambda row: (row.posting_datetime, row.creation), reverse=True)
+	return [Receipt(dec(flt(row.actual_qty)), dec(flt(row.incoming_rate))) for row in rows[:limit]]
 
 
 def cost_bases(item_code: str, company: str) -> tuple[CostBases, LastPurchase | None]:

@@ -61,16 +61,21 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 def throttle():
 	"""At most CHECKS_PER_MINUTE checks a minute per user (a scanner does one at a time; a script
 	probing serial numbers does not)."""
-	minute = now_datetime().strftime("%Y%m%d%H%M")
-	key = frappe.cache.make_key(f"dux_trace:after_sales_check:{frappe.session.user}:{minute}")
+	# a window opened by the user's first check (not the calendar minute, whose boundary a burst
+	# of checks may straddle)
+	key = throttle_key(frappe.session.user)
 	count = frappe.cache.incrby(key, 1)
-	if count == 1:
+	if count == 1 or frappe.cache.ttl(key) < 0:
 		frappe.cache.expire(key, 60)
 	if count > CHECKS_PER_MINUTE:
 		frappe.throw(
 			_("Too many checks in a minute ({0}). Wait a moment and scan again.").format(CHECKS_PER_MINUTE),
 			frappe.RateLimitExceededError,
 		)
+
+
+def throttle_key(user: str) -> str:
+	return frappe.cache.make_key(f"dux_trace:after_sales_check:{user}")
 
 
 def serial_from_scan(scan: str) -> str:

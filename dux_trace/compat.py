@@ -12,7 +12,7 @@ version-16 change by backport (the Serial and Batch Bundle's `posting_datetime`,
   (ERPNext 15.76+, 16): the desk's warehouse and company travel in `ctx` -> `scan_barcode`,
   `update_item_info`.
 - POS Settings `invoice_type` (version-16): the Point of Sale makes POS Invoices or Sales Invoices
-  with `is_pos` -> `pos_invoice_doctype`.
+  with `is_pos` -> `use_pos_invoices`.
 - Stock Settings `enable_serial_and_batch_no_for_item` (version-16, off on new sites): without it
   ERPNext refuses every Serial and Batch Bundle -> `serial_and_batch_enabled`.
 - ERPNext's test data: `erpnext.setup.utils.before_tests` (version-15) or importing
@@ -93,12 +93,11 @@ def update_item_info(scan_result: dict, ctx=None) -> dict:
 	return _update_item_info(scan_result)
 
 
-def pos_invoice_doctype() -> str:
-	"""The document the Point of Sale page creates: POS Invoice, or (version-16 POS Settings
-	*Invoice Type* = Sales Invoice, the default on new sites) a Sales Invoice with `is_pos`."""
+def use_pos_invoices():
+	"""Make the Point of Sale create POS Invoices where POS Settings can choose (version-16 new sites
+	default to Sales Invoices with `is_pos`)."""
 	if frappe.get_meta("POS Settings").has_field("invoice_type"):
-		return frappe.db.get_single_value("POS Settings", "invoice_type") or "POS Invoice"
-	return "POS Invoice"
+		frappe.db.set_single_value("POS Settings", "invoice_type", "POS Invoice")
 
 
 def serial_and_batch_setting_exists() -> bool:

@@ -63,13 +63,13 @@ def margin_basis(item) -> Basis:
 		frappe.throw(_("Unknown margin basis: {0}").format(_(value)))
 
 
-def vat_percent(item_code: str, on_date=None) -> Decimal:
+def vat_percent(item_code: str, on_date=None, item_group: str | None = None) -> Decimal:
 	"""The VAT rate of the item's Item Tax Template (its own row valid on the date, else its item
-	group's); 0 without a template."""
+	group's); 0 without a template. Give `item_group` when the caller has the item at hand."""
 	on_date = getdate(on_date or nowdate())
 	for parenttype, parent in (
 		("Item", item_code),
-		("Item Group", frappe.get_cached_value("Item", item_code, "item_group")),
+		("Item Group", item_group or frappe.get_cached_value("Item", item_code, "item_group")),
 	):
 		rows = frappe.get_all(
 			"Item Tax",
@@ -101,7 +101,7 @@ def compute(item, company: str | None = None, *, markup=None, price_ht=None, pri
 	show_costs = can_see_costs()
 	bases, purchase = cost_bases(item.name, company) if show_costs else (CostBases(), None)
 	basis = margin_basis(item)
-	vat = vat_percent(item.name)
+	vat = vat_percent(item.name, item_group=item.item_group)
 	result = {
 		"company": company,
 		"currency": currency,

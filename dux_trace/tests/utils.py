@@ -23,9 +23,7 @@ def before_tests():
 
 	compat.erpnext_before_tests()
 	compat.enable_serial_and_batch()
-	if frappe.get_meta("POS Settings").has_field("invoice_type"):
-		# version-16 defaults new sites to Sales Invoice mode; the POS Invoice tests need the other
-		frappe.db.set_single_value("POS Settings", "invoice_type", "POS Invoice")
+	compat.use_pos_invoices()  # the POS Invoice tests need them
 	make_base_data()
 	frappe.db.commit()
 

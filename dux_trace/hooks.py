@@ -15,14 +15,23 @@ app_include_js = "/assets/dux_trace/js/awesome_bar.js"
 # Desk forms of ERPNext doctypes
 doctype_js = {
 	"Batch": "public/js/batch.js",
-	"Item": "public/js/item_pricing.js",
+	"Item": ["public/js/item_pricing.js", "public/js/item_tracking.js"],
 	"Serial No": "public/js/serial_no.js",
 	**{
 		doctype: ["public/js/serial_scan.js", "public/js/labels.js"]
 		for doctype in ("Purchase Receipt", "Purchase Invoice", "Stock Entry")
 	},
-	**{doctype: "public/js/serial_scan.js" for doctype in ("Delivery Note", "Sales Invoice", "POS Invoice")},
+	**{
+		doctype: ["public/js/serial_scan.js", "public/js/fefo.js"]
+		for doctype in ("Delivery Note", "Sales Invoice", "POS Invoice")
+	},
+	**{doctype: "public/js/fefo.js" for doctype in ("Pick List",)},
 }
+# Stock Entry is both a receipt and an outgoing document
+doctype_js["Stock Entry"] = [*doctype_js["Stock Entry"], "public/js/fefo.js"]
+
+# which documents are sales, receipts, outgoing (dux_trace.stock.documents) for the desk's scripts
+boot_session = "dux_trace.boot.boot_session"
 
 # Print: barcodes for labels
 jinja = {

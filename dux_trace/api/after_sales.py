@@ -8,7 +8,7 @@ serial's sales and returns are read from the Serial and Batch Bundle ledger thro
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, now_datetime, nowdate
+from frappe.utils import cint, escape_html, getdate, now_datetime, nowdate
 
 from dux_trace.api.scan import describe as describe_scan_error
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
@@ -119,7 +119,7 @@ def verdict_for(serial: str, customer: str | None = None) -> AfterSalesResult:
 
 
 def describe(serial: str, result: AfterSalesResult) -> str:
-	bold = frappe.bold(serial)
+	bold = frappe.bold(escape_html(serial))
 	sale = result.sale
 	if result.verdict == Verdict.NEVER_SOLD:
 		if not result.known:

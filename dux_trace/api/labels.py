@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
+from dux_trace.stock.documents import RECEIPTS
 from dux_trace.stock.labels import labels_for_document, sheet_pdf, zpl
-from dux_trace.stock.serials import RECEIPTS
 
 
 @frappe.whitelist(methods=["GET", "POST"])

@@ -6,6 +6,7 @@ a plain GTIN or barcode finds the item; plain text may be a serial number or a l
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
@@ -60,7 +61,7 @@ def plain_lookup(text: str) -> dict:
 	if lot := frappe.db.get_value("Batch", text, ["name", "item", "expiry_date"], as_dict=True):
 		return {"item_code": lot.item, "batch_no": lot.name, "expiry_date": lot.expiry_date}
 	frappe.throw(
-		_("{0} is not a known barcode, serial number or lot.").format(frappe.bold(text)),
+		_("{0} is not a known barcode, serial number or lot.").format(frappe.bold(escape_html(text))),
 		title=_("Unknown Code"),
 	)
 
@@ -69,5 +70,7 @@ def describe(error: Gs1Error) -> str:
 	if error.code == Gs1ErrorCode.EMPTY:
 		return _("The scan is empty.")
 	if error.code == Gs1ErrorCode.BAD_CHECK_DIGIT:
-		return _("The product code has a wrong check digit ({0}): scan it again.").format(error.detail)
-	return _("This GS1 code could not be read: {0}. Nothing was filled.").format(error.detail)
+		return _("The product code has a wrong check digit ({0}): scan it again.").format(
+			escape_html(error.detail)
+		)
+	return _("This GS1 code could not be read: {0}. Nothing was filled.").format(escape_html(error.detail))

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from dux_trace.stock.lots import OUTGOING
+from dux_trace.stock.documents import OUTGOING, is_outgoing, outgoing_rows, row_stock_qty
 
 FIELD = "dux_negative_stock"
 
@@ -35,16 +35,11 @@ def sync_negative_stock(item):
 def validate_negative_stock(doc):
 	"""Before submit of an outgoing document: an article set to *Forbidden* never goes below zero
 	in a warehouse, whatever Stock Settings say (ERPNext itself refuses it when the switch is off)."""
-	if not frappe.db.get_single_value("Stock Settings", "allow_negative_stock") or doc.get("is_return"):
+	if not is_outgoing(doc) or not frappe.db.get_single_value("Stock Settings", "allow_negative_stock"):
 		return
-	if doc.doctype == "Sales Invoice" and not doc.get("update_stock"):
-		return
-	table, warehouse_field, qty_field = OUTGOING[doc.doctype]
 	out: dict[tuple[str, str], float] = defaultdict(float)
-	for row in doc.get(table) or []:
-		warehouse = row.get(warehouse_field)
-		if row.item_code and warehouse:
-			out[(row.item_code, warehouse)] += flt(row.get(qty_field) or row.get("qty"))
+	for row in outgoing_rows(doc):
+		out[(row.item_code, row.get(OUTGOING[doc.doctype].warehouse))] += row_stock_qty(row)
 	if not out:
 		return
 	forbidden = set(

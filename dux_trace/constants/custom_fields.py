@@ -4,16 +4,33 @@ Applied by `dux_trace.install.make_custom_fields` at install and again after eve
 `after_migrate` hook), so editing this file and running `bench migrate` is all it takes.
 """
 
+from dux_trace.stock.documents import SELLING
+
 TRACKING_MODE_FIELD = "dux_tracking_mode"
+#: Item: every unit sold must be scanned (set with the Serial tracking mode)
+SCAN_AT_SALE_FIELD = "dux_scan_serial_at_sale"
 
 FEFO_OVERRIDE_REASON = {
 	"fieldname": "dux_fefo_override_reason",
 	"label": "FEFO Override Reason",
 	"fieldtype": "Small Text",
 	"no_copy": 1,
-	"depends_on": "eval:doc.docstatus == 0 || doc.dux_fefo_override_reason",
+	# only where a later lot was chosen (the warnings of the last save say so), or once filled in
+	"depends_on": "eval:doc.dux_fefo_warnings || doc.dux_fefo_override_reason",
 	"description": "Needed only when a later-expiring lot must leave before an earlier one and the FEFO "
 	"policy blocks it; recorded in FEFO Override.",
+}
+
+#: the FEFO warnings of the last save: the form shows them above the document until the next save
+FEFO_WARNINGS = {
+	"fieldname": "dux_fefo_warnings",
+	"label": "FEFO Warnings",
+	"fieldtype": "Small Text",
+	"read_only": 1,
+	"hidden": 1,
+	"no_copy": 1,
+	"print_hide": 1,
+	"report_hide": 1,
 }
 
 
@@ -239,7 +256,7 @@ ITEM_AUTHORIZATION_FIELDS = [
 	},
 ]
 
-SELLING_DOCTYPES = ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice", "POS Invoice")
+SELLING_DOCTYPES = SELLING
 
 SERIAL_ROW_DOCTYPES = (
 	"Purchase Receipt Item",
@@ -281,6 +298,15 @@ CUSTOM_FIELDS = {
 			"depends_on": "eval:doc.has_serial_no",
 			"translatable": 0,
 			"description": "Regular expression every scanned serial must match, e.g. \\d{15} for an IMEI.",
+		},
+		{
+			"fieldname": SCAN_AT_SALE_FIELD,
+			"label": "Scan Each Unit Sold",
+			"fieldtype": "Check",
+			"insert_after": "dux_serial_pattern",
+			"depends_on": "eval:doc.has_serial_no",
+			"description": "A sale is submitted only when the serial of each unit sold was scanned "
+			'("Which one are you selling?"). Ticked when the tracking mode is set to Serial.',
 		},
 		{
 			"fieldname": "dux_warranty_months",
@@ -336,7 +362,7 @@ CUSTOM_FIELDS = {
 		},
 	],
 	**{
-		doctype: [{**FEFO_OVERRIDE_REASON, "insert_after": after}]
+		doctype: [{**FEFO_OVERRIDE_REASON, "insert_after": after}, {**FEFO_WARNINGS, "insert_after": after}]
 		for doctype, after in (
 			("Delivery Note", "items"),
 			("Sales Invoice", "items"),

@@ -9,13 +9,9 @@ lot with an expiry date.
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, format_date, getdate
+from frappe.utils import add_days, format_date, getdate
 
-INCOMING = {
-	"Purchase Receipt": "warehouse",
-	"Purchase Invoice": "warehouse",
-	"Stock Entry": "t_warehouse",
-}
+from dux_trace.stock.documents import incoming_rows
 
 
 class LotExpiryMismatchError(frappe.ValidationError):
@@ -24,13 +20,6 @@ class LotExpiryMismatchError(frappe.ValidationError):
 
 class LotWithoutExpiryError(frappe.ValidationError):
 	pass
-
-
-def incoming_rows(doc):
-	if doc.get("is_return") or (doc.doctype == "Purchase Invoice" and not cint(doc.get("update_stock"))):
-		return []
-	warehouse_field = INCOMING[doc.doctype]
-	return [row for row in doc.get("items") or [] if row.get("item_code") and row.get(warehouse_field)]
 
 
 def before_validate(doc, method=None):

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 
-from dux_trace.constants.custom_fields import TRACKING_MODE_FIELD
+from dux_trace.constants.custom_fields import SCAN_AT_SALE_FIELD, TRACKING_MODE_FIELD
 from dux_trace.core.tracking import TrackingMode, item_values_for_mode, mode_from_flags
 
 
@@ -48,6 +48,11 @@ def sync_tracking_mode(doc):
 		if previous is not None:
 			validate_mode_change(doc, previous.get(TRACKING_MODE_FIELD), mode)
 		doc.update(item_values_for_mode(mode, doc.item_code or doc.name, doc.as_dict()))
+		# a shop that chooses Serial scans what it sells, unless it said otherwise on a new item
+		if mode == TrackingMode.SERIAL.value and (
+			previous is not None or doc.get(SCAN_AT_SALE_FIELD) is None
+		):
+			doc.set(SCAN_AT_SALE_FIELD, 1)
 	else:
 		doc.set(
 			TRACKING_MODE_FIELD,

@@ -13,6 +13,7 @@ import frappe
 from frappe.utils import flt, getdate, nowdate
 
 from dux_trace.core.fefo import allocate
+from dux_trace.stock.documents import SALES
 from dux_trace.stock.lots import DOT_FIELD, lots_in_warehouse
 
 
@@ -26,7 +27,7 @@ def get_item_details(ctx=None, doc=None, for_validate=False, overwrite_warehouse
 	ctx = frappe._dict(json.loads(ctx) if isinstance(ctx, str) else ctx)
 	if ctx.get("batch_no") or not out.get("has_batch_no") or not out.get("batch_no"):
 		return out
-	if ctx.get("doctype") not in ("Delivery Note", "Sales Invoice", "POS Invoice") or ctx.get("is_return"):
+	if ctx.get("doctype") not in SALES or ctx.get("is_return"):
 		return out
 	dated = frappe.get_cached_value("Item", out.item_code, ["has_expiry_date", DOT_FIELD])
 	if not any(dated) or not out.get("warehouse"):

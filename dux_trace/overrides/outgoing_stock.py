@@ -13,27 +13,27 @@ from dataclasses import replace
 
 import frappe
 from frappe import _
-from frappe.utils import flt, format_date, getdate, nowdate
+from frappe.utils import flt
 
-from dux_trace.core.fefo import ChoiceIssue, Policy, Verdict, allocate, check_choice, decide, near_expiry
+from dux_trace.core.fefo import ChoiceIssue, Policy, allocate, decide
 from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import (
 	can_override,
 	fefo_policy,
 	get_settings,
 )
+from dux_trace.stock.documents import is_outgoing
+from dux_trace.stock.fefo import WARNINGS_FIELD, choice_issues, describe, fefo_warnings, posting_date
 from dux_trace.stock.lots import (
 	Line,
 	batch_lines,
 	chosen_lots,
-	is_outgoing,
 	lots_in_warehouse,
 	make_outward_bundle,
 	shelf_life_rule,
 )
+from dux_trace.stock.quarantine import refuse_recalled_serials
 
 REASON_FIELD = "dux_fefo_override_reason"
-# left to ERPNext, whose stock validation already explains them
-ERPNEXT_CHECKS = (Verdict.UNKNOWN_LOT, Verdict.INSUFFICIENT_QTY)
 
 
 class LotCannotLeaveError(frappe.ValidationError):
@@ -54,6 +54,7 @@ def before_validate(doc, method=None):
 	still without a lot then is not left to ERPNext's FIFO pick."""
 	if doc.docstatus == 2 or not is_outgoing(doc):
 		return
+	refuse_recalled_serials(doc)
 	doc.flags.pop("dux_trace_lots", None)  # a new save: read the lots again (see lots_in_warehouse)
 	if lines := batch_lines(doc):
 		if doc.doctype != "Pick List":  # its locations are rebuilt in before_save: see repick_fefo
@@ -62,10 +63,10 @@ def before_validate(doc, method=None):
 
 
 def validate(doc, method=None):
-	if doc.docstatus != 0 or not is_outgoing(doc):
+	"""On save: the FEFO warnings, kept on the document for the form to show before submit."""
+	if doc.docstatus != 0 or not is_outgoing(doc) or not doc.meta.has_field(WARNINGS_FIELD):
 		return
-	if lines := batch_lines(doc):
-		flag_near_expiry(doc, lines)
+	doc.set(WARNINGS_FIELD, "<br>".join(fefo_warnings(doc, batch_lines(doc))) or None)
 
 
 def before_submit(doc, method=None):
@@ -131,10 +132,6 @@ def repick_fefo(doc, method=None):
 		row.idx = idx
 
 
-def posting_date(doc):
-	return getdate(doc.get("posting_date") or nowdate())
-
-
 def fill_lots_fefo(doc, lines: list[Line]):
 	"""Give rows without a lot the earliest-expiring usable lots of their warehouse."""
 	rule = shelf_life_rule(doc)
@@ -168,47 +165,8 @@ def fill_lots_fefo(doc, lines: list[Line]):
 			row.use_serial_batch_fields = 0
 
 
-def flag_near_expiry(doc, lines: list[Line]):
-	"""Tell the user which lots of the document's items expire within the horizon."""
-	horizon = get_settings().near_expiry_days
-	seen = set()
-	messages = []
-	for line in lines:
-		if (line.item_code, line.warehouse) in seen or not line.dated:
-			continue
-		seen.add((line.item_code, line.warehouse))
-		for lot in near_expiry(
-			lots_in_warehouse(line.item_code, line.warehouse, doc), posting_date(doc), horizon
-		):
-			messages.append(
-				_("Lot {0} of {1} expires in {2} days ({3}): deliver it first.").format(
-					frappe.bold(lot.batch_no), line.item_code, lot.days_left, format_date(lot.expiry_date)
-				)
-			)
-	if messages:
-		frappe.msgprint(
-			"<br>".join(messages), title=_("Lots Near Expiry"), indicator="orange", alert=len(messages) == 1
-		)
-
-
 def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
-	rule = shelf_life_rule(doc)
-	on_date = posting_date(doc)
-	groups: dict[tuple[str, str], list[Line]] = defaultdict(list)
-	for line in lines:
-		groups[(line.item_code, line.warehouse)].append(line)
-
-	found: list[tuple[Line, ChoiceIssue]] = []
-	for (item_code, warehouse), group in groups.items():
-		chosen = [(batch_no, qty) for line in group for batch_no, qty in chosen_lots(line)]
-		if not chosen:
-			continue
-		lots = lots_in_warehouse(item_code, warehouse, doc)
-		for issue in check_choice(chosen, lots, on_date, rule):
-			if issue.verdict in ERPNEXT_CHECKS:
-				continue
-			line = next(line for line in group if issue.batch_no in {b for b, _q in chosen_lots(line)})
-			found.append((line, issue))
+	found = choice_issues(doc, lines)
 	if not found:
 		return
 
@@ -249,40 +207,8 @@ def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
 			)
 		record(doc, soft, "Overridden", reason)
 	elif soft and policy == Policy.WARN:
-		frappe.msgprint(
-			"<br>".join(describe(doc, line, issue) for line, issue in soft),
-			title=_("FEFO Warning"),
-			indicator="orange",
-		)
+		# the form showed the warning on save (WARNINGS_FIELD): submitting is going past it
 		record(doc, soft, "Warned", doc.get(REASON_FIELD))
-
-
-def describe(doc, line: Line, issue: ChoiceIssue) -> str:
-	row = _("Row {0}").format(line.row.idx)
-	lot = frappe.bold(issue.batch_no)
-	if issue.verdict == Verdict.EXPIRED:
-		return _("{0}: lot {1} of {2} expired on {3}; an expired lot cannot leave the warehouse.").format(
-			row, lot, line.item_code, format_date(issue.expiry_date)
-		)
-	if issue.verdict == Verdict.BLOCKED:
-		return _("{0}: lot {1} of {2} is blocked ({3}) and cannot leave the warehouse.").format(
-			row, lot, line.item_code, issue.blocked_reason or _("disabled")
-		)
-	if issue.verdict == Verdict.BELOW_MIN_SHELF_LIFE:
-		return _(
-			"{0}: lot {1} of {2} expires on {3}, below the minimum remaining shelf life customer {4} accepts."
-		).format(row, lot, line.item_code, format_date(issue.expiry_date), frappe.bold(doc.get("customer")))
-	return _(
-		"{0}: lot {1} of {2} expires on {3} and must leave before lot {4} ({5} in stock in {6})."
-	).format(
-		row,
-		frappe.bold(issue.earlier_batch_no),
-		line.item_code,
-		format_date(issue.earlier_expiry),
-		lot,
-		flt(issue.earlier_qty),
-		line.warehouse,
-	)
 
 
 def record(doc, issues: list[tuple[Line, ChoiceIssue]], kind: str, reason: str | None):

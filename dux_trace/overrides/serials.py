@@ -21,7 +21,7 @@ from collections import Counter
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate
+from frappe.utils import cint, escape_html, getdate
 
 from dux_trace.core.serials import (
 	ScanVerdict,
@@ -34,11 +34,10 @@ from dux_trace.core.serials import (
 	unscanned,
 )
 from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
+from dux_trace.stock.documents import is_receipt, is_sale
 from dux_trace.stock.serials import (
 	SCANNED_FIELD,
 	held_elsewhere,
-	is_receipt,
-	is_sale,
 	serial_lines,
 	serial_states,
 	serials_of_voucher,
@@ -67,8 +66,10 @@ def receipt_strict() -> bool:
 	return bool(cint(get_settings().require_serial_scan_at_receipt))
 
 
-def sale_strict() -> bool:
-	return bool(cint(get_settings().require_serial_scan_at_sale))
+def sale_strict(line=None) -> bool:
+	"""Every unit sold must be scanned: for all serialized items (Dux Trace Settings), or for this
+	line's item (its Scan Each Unit Sold, ticked with the Serial tracking mode)."""
+	return bool(cint(get_settings().require_serial_scan_at_sale)) or bool(line and line.scan_required)
 
 
 def report(problems: list[str], strict: bool, title: str, exc=SerialScanError):
@@ -111,7 +112,7 @@ def validate_receipt(doc, method=None):
 
 
 def receipt_message(verdict: ScanVerdict, serial: str, state, line) -> str:
-	serial = frappe.bold(serial)
+	serial = frappe.bold(escape_html(serial))
 	if verdict == ScanVerdict.ALREADY_IN_STOCK:
 		return _("Serial No {0} is already in stock in {1}.").format(serial, frappe.bold(state.warehouse))
 	if verdict == ScanVerdict.OTHER_ITEM:
@@ -154,7 +155,7 @@ def validate_sale(doc, method=None):
 	if not lines:
 		return
 	mark_remembered_scans(lines)
-	strict = sale_strict()
+	strict = any(sale_strict(line) for line in lines)
 	counts = Counter(serial for line in lines for serial in line.serials)
 	problems = [
 		_("Serial No {0} appears more than once in this document.").format(frappe.bold(serial))
@@ -163,6 +164,7 @@ def validate_sale(doc, method=None):
 	]
 	states = serial_states(counts)
 	for line in lines:
+		strict_line = sale_strict(line)
 		held = held_elsewhere(line.serials, line.item_code, doc)
 		for serial in line.serials:
 			verdict = check_sale_scan(
@@ -172,7 +174,7 @@ def validate_sale(doc, method=None):
 				known=states.get(serial),
 				held_by=held.get(serial),
 			)
-			if verdict == ScanVerdict.ON_ANOTHER_DOCUMENT or (strict and not verdict.ok):
+			if verdict == ScanVerdict.ON_ANOTHER_DOCUMENT or (strict_line and not verdict.ok):
 				problems.append(
 					row_label(line) + ": " + sale_message(verdict, serial, states.get(serial), line, held)
 				)
@@ -192,7 +194,7 @@ def mark_remembered_scans(lines):
 
 
 def sale_message(verdict: ScanVerdict, serial: str, state, line, held: dict) -> str:
-	bold = frappe.bold(serial)
+	bold = frappe.bold(escape_html(serial))
 	if verdict == ScanVerdict.UNKNOWN:
 		return _("Serial No {0} does not exist.").format(bold)
 	if verdict == ScanVerdict.OTHER_ITEM:
@@ -217,9 +219,11 @@ def before_submit_sale(doc, method=None):
 	lines = serial_lines(doc, inward=False)
 	if not lines:
 		return
-	if sale_strict():
+	if any(sale_strict(line) for line in lines):
 		problems = []
 		for line in lines:
+			if not sale_strict(line):
+				continue
 			if missing_units(line.qty, line.scanned_serials) or unscanned(line.serials, line.scanned):
 				problems.append(
 					_(

@@ -19,9 +19,10 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
 from dux_trace.core.pricing import CostBases, Receipt, dec, replacement_cost, round_money, weighted_average
+from dux_trace.stock.documents import PURCHASES
 
 #: documents whose rows are purchases received into stock
-PURCHASE_RECEIPTS = ("Purchase Receipt", "Purchase Invoice")
+PURCHASE_RECEIPTS = PURCHASES
 #: how many receipts the CRP reads at most (the stock on hand is rarely older)
 CRP_RECEIPTS = 50
 

@@ -21,7 +21,8 @@ from dux_trace.core.labels import (
 	paginate,
 	position,
 )
-from dux_trace.stock.serials import RECEIPTS, row_serials, row_warehouse
+from dux_trace.stock.documents import RECEIPTS, row_warehouse
+from dux_trace.stock.serials import row_serials
 
 BARCODE_CHOICES = {"Auto": "auto", "Code128": "code128", "EAN-13": "ean13", "GS1-128": "gs1_128"}
 MAX_LABELS = 5000

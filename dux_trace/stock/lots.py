@@ -14,18 +14,10 @@ from frappe.utils import cint, flt, getdate, nowdate, nowtime
 
 from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
+from dux_trace.stock.documents import OUTGOING, SALES, outgoing_rows, row_stock_qty
 
 #: Item flag: a tyre's lots are its DOT date codes (see dux_trace.stock.dot)
 DOT_FIELD = "dux_dot_tracked"
-
-#: outgoing doctype -> (child table, source warehouse field, stock quantity field)
-OUTGOING = {
-	"Delivery Note": ("items", "warehouse", "stock_qty"),
-	"Sales Invoice": ("items", "warehouse", "stock_qty"),
-	"POS Invoice": ("items", "warehouse", "stock_qty"),
-	"Stock Entry": ("items", "s_warehouse", "transfer_qty"),
-	"Pick List": ("locations", "warehouse", "stock_qty"),
-}
 
 
 @dataclass
@@ -38,14 +30,6 @@ class Line:
 	qty: float
 	#: its lots leave in date order: by expiry, or (tyres) by DOT manufacturing date
 	dated: bool
-
-
-def is_outgoing(doc) -> bool:
-	if doc.doctype not in OUTGOING or doc.get("is_return"):
-		return False
-	if doc.doctype == "Sales Invoice" and not cint(doc.get("update_stock")):
-		return False
-	return True
 
 
 def items_where(item_codes, flag: str, fields: list[str]) -> dict:
@@ -61,8 +45,7 @@ def items_where(item_codes, flag: str, fields: list[str]) -> dict:
 
 
 def batch_lines(doc) -> list[Line]:
-	table, warehouse_field, qty_field = OUTGOING[doc.doctype]
-	rows = [row for row in doc.get(table) or [] if row.get("item_code") and row.get(warehouse_field)]
+	rows = outgoing_rows(doc)
 	if not rows:
 		return []
 	items = items_where({row.item_code for row in rows}, "has_batch_no", ["has_expiry_date", DOT_FIELD])
@@ -70,8 +53,8 @@ def batch_lines(doc) -> list[Line]:
 		Line(
 			row=row,
 			item_code=row.item_code,
-			warehouse=row.get(warehouse_field),
-			qty=flt(row.get(qty_field)) or flt(row.get("qty")) * (flt(row.get("conversion_factor")) or 1),
+			warehouse=row.get(OUTGOING[doc.doctype].warehouse),
+			qty=row_stock_qty(row),
 			dated=bool(items[row.item_code].has_expiry_date or items[row.item_code].get(DOT_FIELD)),
 		)
 		for row in rows
@@ -110,7 +93,7 @@ def read_lots(item_code: str, warehouse: str, doc) -> list[Lot]:
 	for balance in balances:
 		qty_by_batch[balance.batch_no] = qty_by_batch.get(balance.batch_no, 0) + flt(balance.qty)
 
-	from dux_trace.dux_trace.doctype.product_recall.product_recall import quarantined
+	from dux_trace.stock.quarantine import quarantined
 
 	held = quarantined(batch_nos=list(qty_by_batch))
 	return [
@@ -155,7 +138,7 @@ def chosen_lots(line: Line) -> list[tuple[str, float]]:
 def shelf_life_rule(doc) -> ShelfLifeRule | None:
 	"""The minimum remaining shelf life the document's customer accepts, if any."""
 	customer = doc.get("customer")
-	if not customer or doc.doctype not in ("Delivery Note", "Sales Invoice", "POS Invoice", "Pick List"):
+	if not customer or doc.doctype not in (*SALES, "Pick List"):
 		return None
 	values = frappe.db.get_value(
 		"Customer", customer, ["dux_min_shelf_life_days", "dux_min_shelf_life_percent"], as_dict=True

@@ -12,16 +12,15 @@ from datetime import datetime
 
 import frappe
 from frappe.query_builder import Order
-from frappe.utils import cint, flt, get_datetime
+from frappe.utils import get_datetime
 
 from dux_trace.compat import bundle_posted_at
 from dux_trace.core.serials import Movement, SerialEvent, SerialState, split_serials
+from dux_trace.stock.documents import SALES, row_stock_qty, row_warehouse
 from dux_trace.stock.lots import items_where
-from dux_trace.stock.trace import bundle_entries
+from dux_trace.stock.trace import bundle_entries, one_row_per_sale
 
 SCANNED_FIELD = "dux_scanned_serials"
-SALES = ("Delivery Note", "Sales Invoice", "POS Invoice")
-RECEIPTS = ("Purchase Receipt", "Purchase Invoice", "Stock Entry")
 
 
 @dataclass
@@ -35,32 +34,14 @@ class SerialLine:
 	serials: list[str]
 	scanned: list[str]
 	pattern: str | None = None
+	#: every unit must be scanned (the item's choice; Dux Trace Settings may ask it of all)
+	scan_required: bool = False
 
 	@property
 	def scanned_serials(self) -> list[str]:
 		"""The row's serials that were scanned, in row order."""
 		scanned = set(self.scanned)
 		return [serial for serial in self.serials if serial in scanned]
-
-
-def is_sale(doc) -> bool:
-	if doc.doctype not in SALES or doc.get("is_return"):
-		return False
-	return doc.doctype != "Sales Invoice" or cint(doc.get("update_stock"))
-
-
-def is_receipt(doc) -> bool:
-	if doc.doctype not in RECEIPTS or doc.get("is_return"):
-		return False
-	return doc.doctype != "Purchase Invoice" or cint(doc.get("update_stock"))
-
-
-def row_warehouse(doc, row, inward: bool) -> str | None:
-	if doc.doctype == "Stock Entry":
-		if inward:
-			return row.get("t_warehouse") if not row.get("s_warehouse") else None
-		return row.get("s_warehouse")
-	return row.get("warehouse")
 
 
 def row_serials(row) -> list[str]:
@@ -83,17 +64,19 @@ def serial_lines(doc, inward: bool) -> list[SerialLine]:
 	]
 	if not rows:
 		return []
-	items = items_where({row.item_code for row, _ in rows}, "has_serial_no", ["dux_serial_pattern"])
+	items = items_where(
+		{row.item_code for row, _ in rows}, "has_serial_no", ["dux_serial_pattern", "dux_scan_serial_at_sale"]
+	)
 	return [
 		SerialLine(
 			row=row,
 			item_code=row.item_code,
 			warehouse=warehouse,
-			qty=flt(row.get("stock_qty") or row.get("transfer_qty"))
-			or flt(row.get("qty")) * (flt(row.get("conversion_factor")) or 1),
+			qty=row_stock_qty(row),
 			serials=row_serials(row),
 			scanned=split_serials(row.get(SCANNED_FIELD)),
 			pattern=items[row.item_code].dux_serial_pattern,
+			scan_required=bool(items[row.item_code].dux_scan_serial_at_sale),
 		)
 		for row, warehouse in rows
 		if row.item_code in items
@@ -196,6 +179,8 @@ def serial_events(serial: str) -> list[SerialEvent]:
 		query.select(
 			bundle.voucher_type,
 			bundle.voucher_no,
+			bundle.item_code,
+			entry.serial_no,
 			bundle.type_of_transaction,
 			bundle_posted_at(bundle).as_("posted_at"),
 			bundle.creation,
@@ -206,18 +191,12 @@ def serial_events(serial: str) -> list[SerialEvent]:
 		.run(as_dict=True)
 	)
 	events = []
-	for row in rows:
+	for row in one_row_per_sale(rows):
 		voucher = frappe.db.get_value(
 			row.voucher_type, row.voucher_no, ["customer", "is_return", "docstatus"], as_dict=True
 		)
 		if not voucher or voucher.docstatus != 1:
 			continue
-		if (
-			row.voucher_type == "POS Invoice"
-			and not voucher.is_return
-			and not is_open_pos_invoice(row.voucher_type, row.voucher_no)
-		):
-			continue  # a consolidated POS sale appears again on its Sales Invoice: count it once
 		kind = Movement.RETURN if voucher.is_return else Movement.SALE
 		if (row.type_of_transaction == "Inward") != voucher.is_return:
 			continue

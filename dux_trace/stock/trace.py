@@ -11,8 +11,8 @@ import frappe
 from frappe.query_builder.functions import Sum
 
 from dux_trace.compat import bundle_posted_at, bundle_posted_on
+from dux_trace.stock.documents import PURCHASES, SALES
 
-SALES_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
 
 
@@ -64,13 +64,13 @@ def add_parties(rows: list[dict]) -> list[dict]:
 	for row in rows:
 		names[row.voucher_type].add(row.voucher_no)
 	party = {}
-	for doctype in SALES_DOCTYPES:
+	for doctype in SALES:
 		if names.get(doctype):
 			fields = ["name", "customer", "customer_name"]
 			filters = {"name": ("in", list(names[doctype]))}
 			for doc in frappe.get_all(doctype, filters=filters, fields=fields):
 				party[(doctype, doc.name)] = ("Customer", doc.customer, doc.customer_name)
-	for doctype in ("Purchase Receipt", "Purchase Invoice"):
+	for doctype in PURCHASES:
 		if names.get(doctype):
 			for doc in frappe.get_all(
 				doctype,
@@ -189,28 +189,62 @@ def stock_left(batch_nos) -> list[dict]:
 	return query.where(entry.batch_no.isin(list(batch_nos))).having(Sum(entry.qty) != 0).run(as_dict=True)
 
 
-def customers_of(batch_nos=(), serial_nos=()) -> list[dict]:
-	"""Every customer who received the lots / serials, with quantity and contact: the recall list.
+def one_row_per_sale(rows: list[dict]) -> list[dict]:
+	"""Each unit sold once, on the document the customer holds.
 
-	Consolidated POS sales invoices are left out: their POS invoices already count.
-	"""
-	rows = add_parties(
-		[row for row in movements(batch_nos, serial_nos) if row.voucher_type in SALES_DOCTYPES]
-	)
+	A POS sale (or return) is a POS Invoice until the POS closing consolidates it into a Sales
+	Invoice. Depending on the ERPNext release, the consolidated invoice takes over the POS
+	Invoice's bundle (the unit then moves on the Sales Invoice only) or moves the units again in a
+	bundle of its own. Either way the sale is shown on its POS Invoice, under the customer who
+	bought: a consolidated invoice's row is dropped when its POS Invoice's own row is there, and
+	otherwise put back on its POS Invoice."""
+	invoices = {row.voucher_no for row in rows if row.voucher_type == "Sales Invoice"}
+	if not invoices:
+		return rows
 	consolidated = set(
 		frappe.get_all(
-			"Sales Invoice",
-			filters={
-				"name": ("in", [r.voucher_no for r in rows if r.voucher_type == "Sales Invoice"] or [""]),
-				"is_consolidated": 1,
-			},
-			pluck="name",
+			"Sales Invoice", filters={"name": ("in", list(invoices)), "is_consolidated": 1}, pluck="name"
 		)
 	)
-	totals: dict[str, dict] = {}
+	if not consolidated:
+		return rows
+	# the POS invoice of each consolidated invoice's item: Sales Invoice Item.pos_invoice
+	pos_of = defaultdict(set)
+	for item in frappe.get_all(
+		"Sales Invoice Item",
+		filters={"parent": ("in", list(consolidated)), "pos_invoice": ("is", "set")},
+		fields=["parent", "item_code", "pos_invoice"],
+	):
+		pos_of[(item.parent, item.item_code)].add(item.pos_invoice)
+	on_pos = {
+		(row.voucher_no, row.get("batch_no"), row.get("serial_no"))
+		for row in rows
+		if row.voucher_type == "POS Invoice"
+	}
+	kept = []
 	for row in rows:
 		if row.voucher_type == "Sales Invoice" and row.voucher_no in consolidated:
-			continue
+			sources = pos_of.get((row.voucher_no, row.get("item_code")), set())
+			if any((pos, row.get("batch_no"), row.get("serial_no")) in on_pos for pos in sources):
+				continue  # already counted on its POS invoice
+			if len(sources) == 1:
+				row = frappe._dict(row, voucher_type="POS Invoice", voucher_no=next(iter(sources)))
+		kept.append(row)
+	return kept
+
+
+def sales(batch_nos=(), serial_nos=()) -> list[dict]:
+	"""Every sale of the lots / serials (one row per document, lot or serial and warehouse), each
+	unit once, with its customer and contact."""
+	return add_parties(
+		one_row_per_sale([row for row in movements(batch_nos, serial_nos) if row.voucher_type in SALES])
+	)
+
+
+def customers_of(batch_nos=(), serial_nos=()) -> list[dict]:
+	"""Every customer who received the lots / serials, with quantity and contact: the recall list."""
+	totals: dict[str, dict] = {}
+	for row in sales(batch_nos, serial_nos):
 		customer = totals.setdefault(
 			row.party,
 			frappe._dict(

@@ -5,7 +5,7 @@ lot C expired five days ago (10 boxes, still physically there).
 """
 
 import frappe
-from frappe.utils import add_days, formatdate, nowdate
+from frappe.utils import add_days, formatdate, nowdate, strip_html
 
 from dux_trace.compat import TestCase, change_settings
 from dux_trace.overrides.outgoing_stock import ExpiredLotError, FefoViolationError
@@ -101,10 +101,12 @@ class FefoOnOutgoingDocument:
 	def test_warn_policy_lets_a_later_lot_leave_and_records_the_warning(self):
 		doctype = self.outgoing_doctype
 		with change_settings("Dux Trace Settings", {"fefo_policy": "Warn"}):
-			frappe.clear_messages()
-			doc = make_outgoing(doctype, self.item, 2, batch_no=self.lot_b, submit=True)
+			doc = make_outgoing(doctype, self.item, 2, batch_no=self.lot_b)
+			# saved: the form shows the warning before anyone submits
+			self.assertIn(self.lot_a, doc.dux_fefo_warnings)
+			self.assertIn("expires in 10 days", doc.dux_fefo_warnings)
+			doc.submit()
 		self.assertEqual(doc.docstatus, 1)
-		self.assertTrue(any(self.lot_a in str(message) for message in frappe.get_message_log()))
 		record = frappe.get_all(
 			"FEFO Override",
 			filters={"reference_name": doc.name},
@@ -225,13 +227,15 @@ class TestFefoRules(MilkStock):
 		self.assertIn("est périmé depuis le", str(raised.exception))
 		self.assertIn("ne peut pas sortir de l'entrepôt", str(raised.exception))
 
-	def test_the_form_flags_lots_near_expiry(self):
-		frappe.clear_messages()
-		make_outgoing("Delivery Note", self.item, 1)
-		messages = " ".join(str(m) for m in frappe.get_message_log())
-		self.assertIn(self.lot_a, messages)
-		self.assertIn("expires in 10 days", messages)
-		self.assertNotIn(self.lot_b, messages)  # 60 days: beyond the 30-day horizon
+	def test_the_form_flags_lots_near_expiry_it_does_not_take(self):
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Off"}):
+			# Off: no FEFO warning, but lot A, near expiry and left behind, is still pointed out
+			warnings = make_outgoing("Delivery Note", self.item, 1, batch_no=self.lot_b).dux_fefo_warnings
+		self.assertIn(self.lot_a, warnings)
+		self.assertIn("expires in 10 days", warnings)
+		self.assertIn(f"5 of lot {self.lot_a} in stock in {STORES}", strip_html(warnings))
+		# a document that takes lot A is not told to deliver it first
+		self.assertFalse(make_outgoing("Delivery Note", self.item, 1).dux_fefo_warnings)
 
 
 class FifoIsNotFefo(TestCase):

@@ -102,3 +102,36 @@ class TestUninstall(TestCase):
 			if message not in french and message not in not_ours and not message.endswith(".-")
 		)
 		self.assertEqual(missing, [])
+
+	def test_every_select_option_reads_in_french_in_a_dropdown(self):
+		"""A dropdown translates its options without context: each option of the app's Select fields
+		(custom fields and the app's doctypes) has a plain French translation, and it is the one the
+		app's context-tagged entry says (else a form shows one word and its help text another)."""
+		import csv
+
+		from frappe.translate import get_all_translations
+
+		from dux_trace.constants.custom_fields import CUSTOM_FIELDS
+
+		french = get_all_translations("fr")
+		options = set()
+		for fields in CUSTOM_FIELDS.values():
+			for field in fields:
+				if field.get("fieldtype") == "Select":
+					options.update(field.get("options", "").split("\n"))
+		modules = frappe.get_all("Module Def", filters={"app_name": "dux_trace"}, pluck="name")
+		for doctype in frappe.get_all("DocType", filters={"module": ("in", modules)}, pluck="name"):
+			for field in frappe.get_meta(doctype).fields:
+				if field.fieldtype == "Select" and field.fieldname != "naming_series":
+					options.update((field.options or "").split("\n"))
+		options = {option for option in options if option.strip() and not option.replace(".", "").isdigit()}
+		problems = [
+			f"{option!r} has no French translation" for option in sorted(options) if option not in french
+		]
+		with open(frappe.get_app_path("dux_trace", "translations", "fr.csv"), encoding="utf-8") as f:
+			for row in csv.reader(f):
+				if len(row) == 3 and row[2] and row[0] in options and french.get(row[0]) != row[1]:
+					problems.append(
+						f"{row[0]!r} shows {french.get(row[0])!r} in a dropdown, {row[1]!r} ({row[2]})"
+					)
+		self.assertEqual(problems, [])

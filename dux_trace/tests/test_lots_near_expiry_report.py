@@ -4,7 +4,8 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from dux_trace.compat import TestCase
-from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import execute, near_expiry_count
+from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import execute
+from dux_trace.stock.dashboard import near_expiry_card, stock_expiring
 from dux_trace.tests.utils import DEPOT, STORES, make_item, make_lot, receive
 
 
@@ -40,11 +41,31 @@ class TestLotsNearExpiryReport(TestCase):
 		self.assertIn(("_DUX-CF-GONE", STORES), self.rows(include_expired=1))
 		self.assertEqual(self.rows(include_expired=1)[("_DUX-CF-GONE", STORES)].days_left, -2)
 
-	def test_number_card_counts_lots_near_expiry(self):
-		self.assertGreaterEqual(near_expiry_count()["value"], 2)
+	def test_number_card_agrees_with_the_report_and_opens_it(self):
+		from dux_trace.tests.utils import COMPANY, acting_as
+
+		with acting_as("Stock User"):
+			card = near_expiry_card()
+			_columns, rows = execute({"company": COMPANY})
+		self.assertEqual(card["value"], len(rows))  # the user's company, as the report's filter
+		self.assertGreaterEqual(card["value"], 2)
+		self.assertEqual(card["route"], ["query-report", "Lots Near Expiry"])
+		self.assertEqual(card["route_options"], {"company": COMPANY})
 		frappe.set_user("Guest")
 		try:
 			with self.assertRaises(frappe.PermissionError):
-				near_expiry_count()
+				near_expiry_card()
 		finally:
 			frappe.set_user("Administrator")
+
+	def test_stock_expiring_chart_values_lots_by_time_left_for_roles_that_see_valuation(self):
+		from dux_trace.tests.utils import COMPANY, acting_as
+
+		with acting_as("Stock User"):
+			chart = stock_expiring(COMPANY)
+		self.assertEqual(chart["labels"], ["Périmé", "0-30 jours", "31-60 jours", "61-90 jours"])
+		expired, soon, _later, _last = chart["datasets"][0]["values"]
+		self.assertGreaterEqual(expired, 3 * 8)  # lot GONE: 3 x 8
+		self.assertGreaterEqual(soon, 10 * 8)  # lot SOON: 6 + 4 x 8
+		with acting_as("Sales User"), self.assertRaises(frappe.PermissionError):
+			stock_expiring(COMPANY)

@@ -1,25 +1,32 @@
 """Recall in one second: "brake pads lot 452 are defective" -> who received them, where they came
 from, what was made from them; submitting the recall blocks the lot everywhere."""
 
-import frappe
-from frappe.utils import add_days, nowdate
+import json
 
+import frappe
+from frappe.utils import add_days, nowdate, strip_html
+
+from dux_trace.api.trace import lot_or_serial
 from dux_trace.compat import TestCase
 from dux_trace.dux_trace.report.lot_trace.lot_trace import execute as lot_trace
 from dux_trace.overrides.outgoing_stock import LotCannotLeaveError
 from dux_trace.stock import trace
+from dux_trace.stock.dashboard import near_expiry_card
 from dux_trace.tests.utils import (
 	COMPANY,
 	CURRENCY,
 	STORES,
 	SUPPLIER,
+	acting_as,
 	make_customer,
 	make_item,
 	make_lot,
 	make_outgoing,
 )
 
-LOT = "_DUX-452"
+# each run its own lots: the POS closing below commits (ERPNext's consolidation does)
+RUN = frappe.generate_hash(length=4).upper()
+LOT = f"_DUX-452-{RUN}"
 
 
 class TestRecall(TestCase):
@@ -48,7 +55,7 @@ class TestRecall(TestCase):
 		)
 		cls.receipt.set_missing_values()
 		cls.receipt.insert().submit()
-		other = make_lot(cls.pads, "_DUX-453", add_days(nowdate(), 600))
+		other = make_lot(cls.pads, f"_DUX-453-{RUN}", add_days(nowdate(), 600))
 		from dux_trace.tests.utils import receive
 
 		receive(cls.pads, 5, batch_no=other)
@@ -69,7 +76,7 @@ class TestRecall(TestCase):
 		)
 
 		# two pads of lot 452 go into a brake kit, lot KIT-1, sold to a fleet in Casablanca
-		kit_lot = make_lot(cls.kit, "_DUX-KIT-1", add_days(nowdate(), 700))
+		kit_lot = make_lot(cls.kit, f"_DUX-KIT-1-{RUN}", add_days(nowdate(), 700))
 		repack = frappe.get_doc(
 			{
 				"doctype": "Stock Entry",
@@ -115,8 +122,8 @@ class TestRecall(TestCase):
 			any(r.get("voucher_no") == self.receipt.name and r.get("party") == SUPPLIER for r in upstream)
 		)
 
-		self.assertEqual(trace.downstream_lots(LOT), [(LOT, self.repack, "_DUX-KIT-1")])
-		self.assertEqual(trace.upstream_lots("_DUX-KIT-1"), [("_DUX-KIT-1", self.repack, LOT)])
+		self.assertEqual(trace.downstream_lots(LOT), [(LOT, self.repack, f"_DUX-KIT-1-{RUN}")])
+		self.assertEqual(trace.upstream_lots(f"_DUX-KIT-1-{RUN}"), [(f"_DUX-KIT-1-{RUN}", self.repack, LOT)])
 		downstream_customers = [
 			r.get("party") for r in rows if str(r.get("parent_id", "")).startswith("downstream/")
 		]
@@ -143,10 +150,127 @@ class TestRecall(TestCase):
 			make_outgoing("Delivery Note", self.pads, 1, batch_no=LOT)
 		self.assertIn(recall.name, str(raised.exception))
 		# FEFO never picks it either: the other lot is taken
-		self.assertEqual(make_outgoing("Delivery Note", self.pads, 1).items[0].batch_no, "_DUX-453")
+		self.assertNotEqual(make_outgoing("Delivery Note", self.pads, 1).items[0].batch_no, LOT)
 
 		recall.close()
 		self.assertEqual(make_outgoing("Delivery Note", self.pads, 1, batch_no=LOT).items[0].batch_no, LOT)
+
+	# the seed's counter scenario as the people who live it: a clerk types 452 and sees, in one
+	# screen, the customers to call, with the roles a shop gives, in French
+
+	REPORT_ROLES = ("Stock User", "Sales User", "Stock Manager", "Sales Manager", "Item Manager")
+
+	def run_report(self, name: str, filters: dict) -> list[dict]:
+		from frappe.desk.query_report import run
+
+		return run(name, filters=filters)["result"]
+
+	def test_every_role_the_reports_name_gets_the_customers_of_lot_452(self):
+		for role in self.REPORT_ROLES:
+			with self.subTest(role=role), acting_as(role):
+				rows = self.run_report("Lot Trace", {"batch_no": LOT})
+				customers = {r["party"]: r["qty"] for r in rows if r.get("parent_id") == "customers"}
+				self.assertEqual(customers, {self.garage: 3, self.fleet: 2, self.counter: 1})
+				header = next(r for r in rows if r.get("id") == "customers")
+				self.assertEqual(
+					strip_html(header["label"]), "Clients ayant reçu le lot : 3 clients, 6 unités"
+				)
+				self.assertEqual(header["qty"], 6)
+				garage = next(r for r in rows if r.get("party") == self.garage and r.get("is_customer"))
+				self.assertEqual(
+					(garage["mobile_no"], garage["email_id"]), ("+212600000001", "atelier@garage-atlas.ma")
+				)
+				if role == "Item Manager":
+					continue  # not a stock role: ERPNext does not let it report on stock (Bin)
+				# and the lots near expiry, and the workspace's number card, open for them too
+				self.run_report("Lots Near Expiry", {"company": COMPANY})
+				self.assertIn("value", near_expiry_card())
+
+	def test_a_role_without_stock_or_sales_rights_is_refused(self):
+		with acting_as("Accounts User"), self.assertRaises(frappe.PermissionError):
+			self.run_report("Lot Trace", {"batch_no": LOT})
+
+	def test_a_sales_clerk_sees_where_the_lot_went_not_whom_it_was_bought_from(self):
+		with acting_as("Sales User"):
+			rows = self.run_report("Lot Trace", {"batch_no": LOT})
+		receipt = next(
+			r
+			for r in rows
+			if r.get("parent_id") == "upstream" and r.get("voucher_type") == "Purchase Receipt"
+		)
+		self.assertIsNone(receipt.get("voucher_no"))  # a Sales User cannot read Purchase Receipts
+		self.assertIsNone(receipt.get("party"))
+		delivered = [r for r in rows if r.get("voucher_type") == "Delivery Note" and r.get("voucher_no")]
+		self.assertIn(self.sales[0].name, {r["voucher_no"] for r in delivered})
+		with acting_as("Stock User"):
+			rows = self.run_report("Lot Trace", {"batch_no": LOT})
+		receipt = next(
+			r
+			for r in rows
+			if r.get("parent_id") == "upstream" and r.get("voucher_type") == "Purchase Receipt"
+		)
+		self.assertEqual(receipt.get("voucher_no"), self.receipt.name)
+
+	def test_the_workspace_shows_each_role_what_it_may_open(self):
+		from frappe.desk.desktop import get_desktop_page
+
+		page = json.dumps({"name": "Traçabilité", "title": "Traçabilité", "public": 1})
+		for role in ("Stock User", "Sales User"):
+			with self.subTest(role=role), acting_as(role):
+				frappe.clear_cache(user=frappe.session.user)
+				desk = get_desktop_page(page)
+				links = {
+					link.get("link_to") for card in desk["cards"]["items"] for link in card.get("links", [])
+				}
+				self.assertIn("Lot Trace", links)
+				self.assertIn("Lots Near Expiry", links)
+				self.assertNotIn("Batch", links)  # ERPNext lets only Item Manager read Batch
+				cards = {card.get("number_card_name") for card in desk["number_cards"]["items"]}
+				self.assertIn("Lots Near Expiry", cards)
+				self.assertIn("Open Recalls", cards)
+
+	def test_the_awesome_bar_code_opens_the_lot_or_the_serial(self):
+		with acting_as("Sales User"):
+			self.assertEqual(lot_or_serial(LOT), {"batch_no": LOT})
+			self.assertEqual(
+				lot_or_serial("nothing-like-it"),
+				{"batch_no": "nothing-like-it", "serial_no": "nothing-like-it"},
+			)
+		with acting_as("Accounts User"), self.assertRaises(frappe.PermissionError):
+			lot_or_serial(LOT)
+
+	def test_a_pos_sale_counts_once_under_its_customer_after_the_closing_consolidates_it(self):
+		from erpnext.accounts.doctype.pos_closing_entry.pos_closing_entry import (
+			make_closing_entry_from_opening,
+		)
+
+		pos_invoice = self.sales[2]
+		opening = (
+			frappe.get_doc("POS Opening Entry", pos_invoice.pos_opening_entry)
+			if pos_invoice.get("pos_opening_entry")
+			else None
+		)
+		if opening is None:
+			opening = frappe.get_doc(
+				"POS Opening Entry",
+				{"pos_profile": pos_invoice.pos_profile, "status": "Open", "docstatus": 1},
+			)
+		closing = make_closing_entry_from_opening(opening)
+		closing.insert()
+		closing.submit()
+		consolidated = frappe.db.get_value("POS Invoice", pos_invoice.name, "consolidated_invoice")
+		self.assertTrue(consolidated)
+		self.assertTrue(frappe.db.get_value("Sales Invoice", consolidated, "is_consolidated"))
+		# the recall list, the Lot Trace and the serial history follow one rule: the POS Invoice
+		customers = {c.customer: c.qty for c in trace.customers_of([LOT])}
+		self.assertEqual(customers, {self.garage: 3, self.fleet: 2, self.counter: 1})
+		_columns, rows = lot_trace({"batch_no": LOT})
+		self.assertEqual(
+			sum(r["qty"] for r in rows if r.get("is_customer") and r.get("parent_id") == "customers"), 6
+		)
+		documents = {r.get("voucher_no") for r in rows}
+		self.assertIn(pos_invoice.name, documents)
+		self.assertNotIn(consolidated, documents)
 
 
 class TestRecallNotifications(TestCase):
@@ -239,3 +363,28 @@ class TestRecallNotifications(TestCase):
 				frappe.get_doc("Product Recall", self.recall.name).notify_customers()
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestRecalledSerials(TestCase):
+	"""A recall that lists serials stops those serials leaving, like lots."""
+
+	def test_a_recalled_serial_is_refused_on_every_outgoing_document(self):
+		from dux_trace.stock.quarantine import RecalledSerialError
+		from dux_trace.tests.test_serials import sale, serial_item, stock_serials
+
+		item = serial_item("Galaxy A15")
+		recalled, *others = stock_serials(item, 3)
+		frappe.get_doc(
+			{
+				"doctype": "Product Recall",
+				"severity": "Critical",
+				"reason": "Batterie défectueuse",
+				"items": [{"serial_no": recalled}],
+			}
+		).insert().submit()
+		for doctype, other in zip(("Delivery Note", "Sales Invoice"), others, strict=True):
+			with self.subTest(doctype=doctype), acting_as("Stock User", "Sales User", "Accounts User"):
+				with self.assertRaises(RecalledSerialError) as raised:
+					sale(doctype, item, [recalled]).insert()
+				self.assertIn("est retenu par le rappel", str(raised.exception))
+				self.assertEqual(sale(doctype, item, [other]).insert().docstatus, 0)

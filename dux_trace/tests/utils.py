@@ -178,6 +178,47 @@ def make_user(email: str, roles: list[str]) -> str:
 	return email
 
 
+def role_user(*roles: str) -> str:
+	"""A French desk user holding exactly these roles: the clerk a shop would create."""
+	email = "dux-" + "-".join(role.lower().replace(" ", "-") for role in roles) + "@dux-trace.test"
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": " ".join(roles),
+				"language": "fr",
+				"send_welcome_email": 0,
+			}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	if {row.role for row in user.roles} != set(roles):
+		user.set("roles", [])
+		user.add_roles(*roles)
+	frappe.defaults.set_user_default("company", COMPANY, email)
+	return email
+
+
+class acting_as:
+	"""`with acting_as("Stock User"):` runs the block as a user with exactly these roles (French),
+	then returns to Administrator and English, as the test framework left them."""
+
+	def __init__(self, *roles: str):
+		self.roles = roles
+
+	def __enter__(self) -> str:
+		self.user = role_user(*self.roles)
+		frappe.set_user(self.user)
+		frappe.local.lang = "fr"
+		frappe.local.lang_full_dict = None
+		return self.user
+
+	def __exit__(self, *exc):
+		frappe.set_user("Administrator")
+		frappe.local.lang = "en"
+		frappe.local.lang_full_dict = None
+
+
 def make_outgoing(
 	doctype: str,
 	item_code: str,

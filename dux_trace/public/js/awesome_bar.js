@@ -12,14 +12,19 @@ $(document).on("app_ready", () => {
 		const results = get_executables.apply(this, arguments);
 		const code = (keywords || "").trim();
 		// a lot or serial is one word of letters, digits and - _ / .
-		if (code.length >= 2 && /^[\w\-/.]+$/.test(code) && frappe.model.can_read("Batch")) {
+		// offered to whoever may open the report (Stock / Sales users and managers)
+		const allowed = (frappe.boot.user.all_reports || {})["Lot Trace"];
+		if (code.length >= 2 && /^[\w\-/.]+$/.test(code) && allowed) {
 			results.push({
 				type: "Executable",
 				value: __("Lot Trace of {0}", [`<b>${frappe.utils.escape_html(code)}</b>`]),
 				index: 5,
 				match: code,
+				// the lot, or the serial, that the code is (both filters only when it is neither)
 				onclick: () =>
-					frappe.set_route("query-report", "Lot Trace", { batch_no: code, serial_no: code }),
+					frappe
+						.xcall("dux_trace.api.trace.lot_or_serial", { code })
+						.then((filters) => frappe.set_route("query-report", "Lot Trace", filters)),
 			});
 		}
 		return results;

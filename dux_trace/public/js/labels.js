@@ -42,7 +42,7 @@ dux_trace.print_labels = function (frm) {
 
 if (!dux_trace.labels_registered) {
 	dux_trace.labels_registered = true;
-	["Purchase Receipt", "Purchase Invoice", "Stock Entry"].forEach((doctype) => {
+	(frappe.boot.dux_trace?.receipts || ["Purchase Receipt", "Purchase Invoice", "Stock Entry"]).forEach((doctype) => {
 		frappe.ui.form.on(doctype, {
 			refresh(frm) {
 				if (frm.is_new() || frm.doc.docstatus === 2) return;

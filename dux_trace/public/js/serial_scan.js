@@ -5,7 +5,32 @@
 
 frappe.provide("dux_trace");
 
-dux_trace.SALE_DOCTYPES = ["Delivery Note", "Sales Invoice", "POS Invoice"];
+// which documents are sales and receipts: dux_trace.stock.documents, through the boot
+dux_trace.documents = () =>
+	frappe.boot.dux_trace || {
+		sales: ["Delivery Note", "Sales Invoice", "POS Invoice"],
+		receipts: ["Purchase Receipt", "Purchase Invoice", "Stock Entry"],
+	};
+
+// a short tone: counters hear a refused scan without looking (low and long) or a good one (high)
+dux_trace.beep = function (ok) {
+	try {
+		const Context = window.AudioContext || window.webkitAudioContext;
+		if (!Context) return;
+		dux_trace.audio = dux_trace.audio || new Context();
+		const audio = dux_trace.audio;
+		const oscillator = audio.createOscillator();
+		const gain = audio.createGain();
+		oscillator.type = ok ? "sine" : "square";
+		oscillator.frequency.value = ok ? 1320 : 220;
+		gain.gain.value = 0.1;
+		oscillator.connect(gain).connect(audio.destination);
+		oscillator.start();
+		oscillator.stop(audio.currentTime + (ok ? 0.08 : 0.35));
+	} catch (e) {
+		// no sound on this browser: the message in the dialog says it all
+	}
+};
 
 dux_trace.serial_row_warehouse = function (frm, row) {
 	if (frm.doctype === "Stock Entry") {
@@ -42,7 +67,7 @@ dux_trace.SerialScanDialog = class SerialScanDialog {
 		this.qty = Math.round(flt(row.stock_qty || row.transfer_qty || row.qty));
 		this.warehouse = dux_trace.serial_row_warehouse(frm, row);
 		this.serials = dux_trace.split_serials(row.dux_scanned_serials);
-		this.is_sale = dux_trace.SALE_DOCTYPES.includes(frm.doctype);
+		this.is_sale = dux_trace.documents().sales.includes(frm.doctype);
 		this.make();
 	}
 
@@ -89,7 +114,12 @@ dux_trace.SerialScanDialog = class SerialScanDialog {
 		$input.val("");
 		if (!(text || "").trim()) return;
 		if (this.serials.length >= this.qty) {
-			this.say(__("All {0} units are scanned.", [this.qty]), "orange");
+			this.refuse(
+				__("{0} refused: all {1} units of the row are already scanned.", [
+					`<b>${frappe.utils.escape_html(text.trim())}</b>`,
+					this.qty,
+				])
+			);
 			return;
 		}
 		const { message } = await frappe.call({
@@ -105,13 +135,20 @@ dux_trace.SerialScanDialog = class SerialScanDialog {
 		});
 		if (message.ok) {
 			this.serials.push(message.serial_no);
-			this.say(__("{0} scanned.", [message.serial_no]), "green");
+			dux_trace.beep(true);
+			this.say(__("{0} scanned.", [`<b>${frappe.utils.escape_html(message.serial_no)}</b>`]), "green");
+			this.render();
 		} else {
-			frappe.utils.play_sound("error");
-			this.say(message.message, "red");
+			this.refuse(message.message); // the server escapes what was scanned
 		}
-		this.render();
 		$input.focus();
+	}
+
+	refuse(message) {
+		dux_trace.beep(false);
+		this.say(message, "red");
+		this.render();
+		this.dialog.fields_dict.status.$wrapper.find(".dux-scan-message").attr("role", "alert");
 	}
 
 	say(message, colour) {
@@ -184,14 +221,7 @@ dux_trace.open_serial_scan = async function (frm) {
 // loaded with each of the six forms (hooks.py doctype_js): register once
 if (!dux_trace.serial_scan_registered) {
 	dux_trace.serial_scan_registered = true;
-	[
-		"Purchase Receipt",
-		"Purchase Invoice",
-		"Stock Entry",
-		"Delivery Note",
-		"Sales Invoice",
-		"POS Invoice",
-	].forEach((doctype) => {
+	[...dux_trace.documents().receipts, ...dux_trace.documents().sales].forEach((doctype) => {
 		frappe.ui.form.on(doctype, {
 			refresh(frm) {
 				if (frm.doc.docstatus !== 0 || frm.doc.is_return) return;

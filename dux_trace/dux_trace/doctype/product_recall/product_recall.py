@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dux_trace.stock.trace import customers_of, lot_or_serial
+from dux_trace.stock.trace import customers_of
 
 
 class ProductRecall(Document):
@@ -66,6 +66,13 @@ class ProductRecall(Document):
 		return [row.serial_no for row in self.items if row.serial_no]
 
 	@frappe.whitelist()
+	def notification_preview(self) -> dict:
+		"""Before sending: who will be reached on which channel, who cannot and why, and what the
+		site lacks (SMS Settings, an outgoing email account, a background worker)."""
+		self.check_permission("submit")
+		return notification_preview(self)
+
+	@frappe.whitelist()
 	def notify_customers(self, sms: bool = True, email: bool = True):
 		"""Send the recall message to every affected customer, in a background job (with a progress
 		bar); a customer and channel already reached is not sent again, so this also retries."""
@@ -80,10 +87,10 @@ class ProductRecall(Document):
 			queue="short",
 			recall=self.name,
 			channels=channels,
+			language=frappe.local.lang,
 			enqueue_after_commit=True,
 			now=frappe.flags.in_test,
 		)
-		frappe.msgprint(_("The customers are being notified."), alert=True)
 
 	@frappe.whitelist()
 	def close(self):
@@ -94,35 +101,63 @@ class ProductRecall(Document):
 		self.db_set("status", "Closed")
 
 
-def quarantined(batch_nos=(), serial_nos=()) -> dict[str, str]:
-	"""{lot or serial: recall} for those held by an open recall (and not released)."""
-	recall = frappe.qb.DocType("Product Recall")
-	row = frappe.qb.DocType("Product Recall Lot")
-	condition = lot_or_serial(row, batch_nos, serial_nos)
-	if condition is None:
-		return {}
-	rows = (
-		frappe.qb.from_(row)
-		.inner_join(recall)
-		.on(recall.name == row.parent)
-		.select(row.batch_no, row.serial_no, recall.name)
-		.where(condition)
-		.where(recall.docstatus == 1)
-		.where(recall.status == "Open")
-		.where(row.released == 0)
-		.run(as_dict=True)
-	)
-	held = {}
-	for r in rows:
-		for key in (r.batch_no, r.serial_no):
-			if key:
-				held[key] = r.name
-	return held
+def sms_ready() -> bool:
+	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
 
 
-def send_notifications(recall: str, channels: list[str]):
+def email_ready() -> bool:
+	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1}))
+
+
+def workers_running() -> bool:
+	from frappe.utils.background_jobs import get_workers
+
+	try:
+		return bool(get_workers())
+	except Exception:
+		return False
+
+
+def notification_preview(doc) -> dict:
+	site = {"sms": sms_ready(), "email": email_ready(), "worker": workers_running()}
+	rows = []
+	for row in doc.customers:
+		rows.append(
+			{
+				"customer": row.customer,
+				"customer_name": row.customer_name or row.customer,
+				"status": _(row.status),
+				"sms": row.mobile_no if row.mobile_no and site["sms"] else None,
+				"sms_problem": None
+				if row.mobile_no and site["sms"]
+				else (_("No mobile number") if not row.mobile_no else _("SMS Settings have no gateway")),
+				"email": row.email_id if row.email_id and site["email"] else None,
+				"email_problem": None
+				if row.email_id and site["email"]
+				else (_("No email address") if not row.email_id else _("No outgoing email account")),
+			}
+		)
+	problems = []
+	if not site["sms"]:
+		problems.append(_("SMS cannot be sent: SMS Settings have no gateway URL."))
+	if not site["email"]:
+		problems.append(_("Emails cannot be sent: no Email Account is set for outgoing mail."))
+	if not site["worker"]:
+		problems.append(
+			_("No background worker is running: the messages will wait until one starts (bench worker).")
+		)
+	return {"customers": rows, "problems": problems, **site}
+
+
+def send_notifications(recall: str, channels: list[str], language: str | None = None):
 	"""Background job: one SMS (SMS Settings) and/or one email (Email Queue) per customer, each
-	recorded with its outcome on the recall. Sends that already succeeded are skipped."""
+	recorded with its outcome on the recall (in the language of the user who sent it). Sends that
+	already succeeded are skipped."""
+	with set_language(language):
+		notify(recall, channels)
+
+
+def notify(recall: str, channels: list[str]):
 	doc = frappe.get_doc("Product Recall", recall)
 	done = {(n.customer, n.channel) for n in doc.notifications if n.status in ("Sent", "Queued")}
 	todo = [
@@ -145,10 +180,27 @@ def send_notifications(recall: str, channels: list[str]):
 		if status != "Failed" and row.status == "To Notify":
 			row.status = "Notified"
 		frappe.publish_progress(
-			count * 100 / len(todo), title=_("Notifying customers"), doctype=doc.doctype, docname=doc.name
+			count * 100 / len(todo),
+			title=_("Notifying customers"),
+			doctype=doc.doctype,
+			docname=doc.name,
+			description=_("{0} of {1}: {2} ({3})").format(
+				count, len(todo), row.customer_name or row.customer, _(channel)
+			),
 		)
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.save(ignore_permissions=True)
+	outcome = [n for n in doc.notifications[-len(todo) :]] if todo else []
+	frappe.publish_realtime(
+		"dux_recall_notified",
+		{
+			"sent": sum(1 for n in outcome if n.status != "Failed"),
+			"failed": sum(1 for n in outcome if n.status == "Failed"),
+		},
+		doctype=doc.doctype,
+		docname=doc.name,
+		after_commit=True,
+	)
 
 
 def send_one(doc, row, channel: str, recipient: str | None) -> tuple[str, str | None]:
@@ -159,10 +211,12 @@ def send_one(doc, row, channel: str, recipient: str | None) -> tuple[str, str | 
 		if channel == "SMS":
 			from frappe.core.doctype.sms_settings.sms_settings import send_sms
 
-			if not frappe.db.get_single_value("SMS Settings", "sms_gateway_url"):
+			if not sms_ready():
 				return "Failed", _("SMS Settings have no gateway")
 			send_sms([recipient], message, success_msg=False)
 			return "Sent", None
+		if not email_ready():
+			return "Failed", _("No outgoing email account")
 		frappe.sendmail(
 			recipients=[recipient],
 			subject=_("Product recall {0}").format(doc.name),

@@ -15,6 +15,25 @@ frappe.query_reports["Lot Trace"] = {
 	name_field: "id",
 	parent_field: "parent_id",
 	initial_depth: 2,
+	onload(report) {
+		// the customer list for the SMS / phone campaign, one click
+		report.page.add_inner_button(__("Export Customer List"), () => {
+			const customers = (frappe.query_report.data || []).filter((row) => row.is_customer);
+			if (!customers.length) {
+				frappe.msgprint(__("No customer received these lots or serials."));
+				return;
+			}
+			const header = [__("Customer"), __("Contact"), __("Mobile No"), __("Email"), __("Quantity")];
+			const rows = customers.map((row) => [
+				row.label,
+				row.contact || "",
+				row.mobile_no || "",
+				row.email_id || "",
+				row.qty,
+			]);
+			frappe.tools.downloadify([header, ...rows], null, __("Recall Customers"));
+		});
+	},
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		if (data && data.is_section && column.fieldname === "label") {

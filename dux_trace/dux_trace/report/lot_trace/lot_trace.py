@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 
 from dux_trace.stock import trace
+from dux_trace.stock.documents import RECEIPTS, SALES
 
 
 def execute(filters=None):
@@ -26,15 +27,15 @@ def split(value) -> list[str]:
 
 
 def get_columns():
+	"""What a recall needs first: who, how to reach them, how much, on which document. Plain text
+	rather than links where a role the report serves may not read the linked doctype (Frappe then
+	refuses the whole report): what the user may see is decided in `Visible`."""
 	return [
-		{"label": _("Trace"), "fieldname": "label", "fieldtype": "Data", "width": 260},
-		{
-			"label": _("Document Type"),
-			"fieldname": "voucher_type",
-			"fieldtype": "Link",
-			"options": "DocType",
-			"width": 120,
-		},
+		{"label": _("Customer / Trace"), "fieldname": "label", "fieldtype": "Data", "width": 240},
+		{"label": _("Contact"), "fieldname": "contact", "fieldtype": "Data", "width": 140},
+		{"label": _("Mobile No"), "fieldname": "mobile_no", "fieldtype": "Data", "width": 130},
+		{"label": _("Email"), "fieldname": "email_id", "fieldtype": "Data", "width": 190},
+		{"label": _("Quantity"), "fieldname": "qty", "fieldtype": "Float", "width": 90},
 		{
 			"label": _("Document"),
 			"fieldname": "voucher_no",
@@ -42,58 +43,72 @@ def get_columns():
 			"options": "voucher_type",
 			"width": 170,
 		},
-		{"label": _("Date"), "fieldname": "posting_date", "fieldtype": "Date", "width": 100},
-		{"label": _("Party"), "fieldname": "party", "fieldtype": "Data", "width": 170},
-		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 140},
-		{"label": _("Lot"), "fieldname": "batch_no", "fieldtype": "Link", "options": "Batch", "width": 120},
-		{
-			"label": _("Serial No"),
-			"fieldname": "serial_no",
-			"fieldtype": "Link",
-			"options": "Serial No",
-			"width": 120,
-		},
-		{"label": _("Quantity"), "fieldname": "qty", "fieldtype": "Float", "width": 90},
-		{
-			"label": _("Warehouse"),
-			"fieldname": "warehouse",
-			"fieldtype": "Link",
-			"options": "Warehouse",
-			"width": 140,
-		},
-		{
-			"label": _("Contact"),
-			"fieldname": "contact",
-			"fieldtype": "Link",
-			"options": "Contact",
-			"width": 130,
-		},
-		{"label": _("Mobile No"), "fieldname": "mobile_no", "fieldtype": "Data", "width": 120},
-		{"label": _("Email"), "fieldname": "email_id", "fieldtype": "Data", "width": 170},
+		{"label": _("Date"), "fieldname": "posting_date", "fieldtype": "Date", "width": 110},
+		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Data", "width": 140},
+		{"label": _("Lot"), "fieldname": "batch_no", "fieldtype": "Data", "width": 120},
+		{"label": _("Serial No"), "fieldname": "serial_no", "fieldtype": "Data", "width": 140},
+		{"label": _("Warehouse"), "fieldname": "warehouse", "fieldtype": "Data", "width": 150},
+		{"label": _("Customer"), "fieldname": "party", "fieldtype": "Data", "width": 140, "hidden": 1},
 	]
+
+
+class Visible:
+	"""What the user may see of a movement: the document only if they may read its doctype, the
+	supplier only if they may read suppliers (a sales clerk sees where a lot went, not what it cost
+	or from whom it was bought)."""
+
+	def __init__(self):
+		self.readable: dict[str, bool] = {}
+
+	def can_read(self, doctype: str) -> bool:
+		if doctype not in self.readable:
+			self.readable[doctype] = bool(frappe.has_permission(doctype, "read"))
+		return self.readable[doctype]
+
+	def row(self, row: dict) -> dict:
+		row = dict(row)
+		if row.get("voucher_type") and not self.can_read(row["voucher_type"]):
+			row["voucher_no"] = None
+		if row.get("party_type") == "Supplier" and not self.can_read("Supplier"):
+			row["party"] = row["party_name"] = None
+		return row
 
 
 def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 	rows: list[dict] = []
+	visible = Visible()
 
-	def section(key: str, label: str, parent: str | None = None, indent: int = 0) -> str:
-		rows.append({"id": key, "parent_id": parent, "indent": indent, "label": label, "is_section": 1})
+	def section(key: str, label: str, parent: str | None = None, indent: int = 0, **values) -> str:
+		rows.append(
+			{"id": key, "parent_id": parent, "indent": indent, "label": label, "is_section": 1, **values}
+		)
 		return key
 
 	def add(parent: str, indent: int, row: dict, label: str):
 		rows.append(
-			{**row, "id": f"{parent}/{len(rows)}", "parent_id": parent, "indent": indent, "label": label}
+			{
+				**visible.row(row),
+				"id": f"{parent}/{len(rows)}",
+				"parent_id": parent,
+				"indent": indent,
+				"label": label,
+			}
 		)
 
-	customers = section("customers", _("Customers who received it"))
-	sold = trace.add_parties(
-		[r for r in trace.movements(batch_nos, serial_nos) if r.voucher_type in trace.SALES_DOCTYPES]
-	)
-	totals: dict[str, float] = {}
+	sold = trace.sales(batch_nos, serial_nos)
+	by_customer: dict[str, list[dict]] = {}
 	for r in sold:
-		totals[r.party] = totals.get(r.party, 0) + r.qty
-	for customer, qty in sorted(totals.items(), key=lambda item: -item[1]):
-		first = next(r for r in sold if r.party == customer)
+		by_customer.setdefault(r.party, []).append(r)
+	total = sum(r.qty for r in sold)
+	customers = section(
+		"customers",
+		_("Customers who received it: {0} customers, {1} units").format(
+			len(by_customer), frappe.format(total)
+		),
+		qty=total,
+	)
+	for customer, movements in sorted(by_customer.items(), key=lambda item: -sum(r.qty for r in item[1])):
+		first = movements[0]
 		key = f"customers/{customer}"
 		rows.append(
 			{
@@ -102,26 +117,27 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 				"indent": 1,
 				"label": first.party_name or customer,
 				"party": customer,
-				"qty": qty,
+				"is_customer": 1,
+				"qty": sum(r.qty for r in movements),
 				"contact": first.contact,
 				"mobile_no": first.mobile_no,
 				"email_id": first.email_id,
 			}
 		)
-		for r in sold:
-			if r.party == customer:
-				add(key, 2, r, r.voucher_no)
+		for r in movements:
+			add(key, 2, {**r, "contact": None, "mobile_no": None, "email_id": None}, _(r.voucher_type))
 
-	other = [r for r in trace.movements(batch_nos, serial_nos) if r.voucher_type not in trace.SALES_DOCTYPES]
+	other = [r for r in trace.movements(batch_nos, serial_nos) if r.voucher_type not in SALES]
 	if other:
-		moved = section("other", _("Other outgoing movements"))
+		moved = section("other", _("Other outgoing movements"), qty=sum(r.qty for r in other))
 		for r in other:
-			add(moved, 1, r, r.voucher_no)
+			add(moved, 1, r, _(r.voucher_type))
 
 	upstream = section("upstream", _("Where it came from"))
 	for r in trace.add_parties(trace.movements(batch_nos, serial_nos, direction="Inward")):
-		if r.voucher_type in ("Purchase Receipt", "Purchase Invoice") or r.voucher_type == "Stock Entry":
-			add(upstream, 1, r, r.party_name or r.voucher_no)
+		if r.voucher_type in RECEIPTS:
+			shown = visible.row(r)
+			add(upstream, 1, r, shown.get("party_name") or _(r.voucher_type))
 	for batch_no in batch_nos:
 		for finished, entry, consumed in trace.upstream_lots(batch_no):
 			add(
@@ -137,30 +153,32 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 			key = f"downstream/{produced}"
 			rows.append(
 				{
+					**visible.row({"voucher_type": "Stock Entry", "voucher_no": entry}),
 					"id": key,
 					"parent_id": downstream,
 					"indent": 1,
 					"label": _("Lot {0} made from {1}").format(produced, consumed),
-					"voucher_type": "Stock Entry",
-					"voucher_no": entry,
 					"batch_no": produced,
 				}
 			)
 			for customer in trace.customers_of([produced]):
-				add(
-					key,
-					2,
+				rows.append(
 					{
+						"id": f"{key}/{customer.customer}",
+						"parent_id": key,
+						"indent": 2,
+						"label": customer.customer_name or customer.customer,
 						"party": customer.customer,
+						"is_customer": 1,
 						"qty": customer.qty,
 						"mobile_no": customer.mobile_no,
 						"email_id": customer.email_id,
 						"contact": customer.contact,
-					},
-					customer.customer_name or customer.customer,
+					}
 				)
 
-	left = section("stock", _("Still in stock"))
-	for r in trace.stock_left(batch_nos):
-		add(left, 1, r, r.warehouse)
+	left = trace.stock_left(batch_nos)
+	stock = section("stock", _("Still in stock"), qty=sum(r.qty for r in left))
+	for r in left:
+		add(stock, 1, r, r.warehouse)
 	return rows

@@ -104,10 +104,3 @@ def get_data(filters) -> list[dict]:
 		row.valuation_rate = flt(row.valuation_rate)
 		row.value = flt(row.qty) * row.valuation_rate
 	return rows
-
-
-@frappe.whitelist()
-def near_expiry_count() -> dict:
-	"""Number card: lots in stock expiring within the horizon."""
-	frappe.has_permission("Batch", "read", throw=True)
-	return {"value": len(get_data(frappe._dict())), "fieldtype": "Int"}

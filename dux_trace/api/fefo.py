@@ -1,0 +1,24 @@
+"""The form's live FEFO check: when a clerk chooses a lot, the same warnings the save gives."""
+
+import json
+
+import frappe
+from frappe import _
+
+from dux_trace.stock.documents import OUTGOING, is_outgoing
+from dux_trace.stock.fefo import fefo_warnings
+from dux_trace.stock.lots import batch_lines
+
+
+@frappe.whitelist(methods=["POST"])
+def check_lots(doc: str | dict) -> list[str]:
+	"""The FEFO warnings of a document as it stands on the form (not saved)."""
+	values = json.loads(doc) if isinstance(doc, str) else doc
+	if not isinstance(values, dict) or values.get("doctype") not in OUTGOING:
+		frappe.throw(_("FEFO checks apply to outgoing stock documents only."))
+	ptype = "write" if values.get("name") and not values.get("__islocal") else "create"
+	frappe.has_permission(values["doctype"], ptype, throw=True)
+	document = frappe.get_doc(values)
+	if not is_outgoing(document):
+		return []
+	return fefo_warnings(document, batch_lines(document))

@@ -1,0 +1,20 @@
+"""The awesome bar's Lot Trace entry: is the code typed a lot, a serial, or unknown?"""
+
+import frappe
+from frappe import _
+
+
+@frappe.whitelist()
+def lot_or_serial(code: str) -> dict:
+	"""The Lot Trace filters for a code: its lot, its serial, or both when it is neither (the
+	report then says nothing was found)."""
+	if not frappe.get_cached_doc("Report", "Lot Trace").is_permitted():
+		frappe.throw(_("You are not allowed to open the Lot Trace."), frappe.PermissionError)
+	code = (code or "").strip()
+	if not code or len(code) > 140:
+		frappe.throw(_("Type a lot or serial number."))
+	if frappe.db.exists("Batch", code):
+		return {"batch_no": code}
+	if frappe.db.exists("Serial No", code):
+		return {"serial_no": code}
+	return {"batch_no": code, "serial_no": code}

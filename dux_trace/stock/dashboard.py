@@ -1,0 +1,73 @@
+"""The Traçabilité workspace's number cards and charts: each agrees with the report it opens (same
+company: the user's default, as the reports' filters) and shows only what the user may read."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import flt
+
+from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import get_data as near_expiry_rows
+
+#: the chart's buckets: (label, last day) — already expired, then 30 / 60 / 90 days ahead
+BUCKETS = (("Expired", -1), ("0-30 days", 30), ("31-60 days", 60), ("61-90 days", 90))
+
+
+def default_company() -> str | None:
+	return frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
+		"Global Defaults", "default_company"
+	)
+
+
+@frappe.whitelist()
+def near_expiry_card(filters=None) -> dict:
+	"""Lots in stock expiring within the horizon (Dux Trace Settings) in the user's company."""
+	frappe.has_permission("Bin", "read", throw=True)
+	company = default_company()
+	rows = near_expiry_rows(frappe._dict(company=company))
+	return {
+		"value": len(rows),
+		"fieldtype": "Int",
+		"route": ["query-report", "Lots Near Expiry"],
+		"route_options": {"company": company},
+	}
+
+
+@frappe.whitelist()
+def customers_to_notify_card(filters=None) -> dict:
+	"""Customers of open recalls not notified yet."""
+	frappe.has_permission("Product Recall", "read", throw=True)
+	recall = frappe.qb.DocType("Product Recall")
+	customer = frappe.qb.DocType("Product Recall Customer")
+	count = (
+		frappe.qb.from_(customer)
+		.inner_join(recall)
+		.on(recall.name == customer.parent)
+		.select(Count("*"))
+		.where(recall.docstatus == 1)
+		.where(recall.status == "Open")
+		.where(customer.status == "To Notify")
+		.run()[0][0]
+	)
+	return {
+		"value": count,
+		"fieldtype": "Int",
+		"route": ["List", "Product Recall"],
+		"route_options": {"status": "Open", "docstatus": 1},
+	}
+
+
+def stock_expiring(company: str | None = None) -> dict:
+	"""Value of the lots in stock by time left before expiry, for the Stock Expiring chart."""
+	frappe.has_permission("Stock Ledger Entry", "read", throw=True)  # valuation, as ERPNext shows it
+	rows = near_expiry_rows(
+		frappe._dict(company=company or default_company(), horizon=BUCKETS[-1][1], include_expired=1)
+	)
+	values = [0.0] * len(BUCKETS)
+	for row in rows:
+		index = next(i for i, (_label, last) in enumerate(BUCKETS) if row.days_left <= last)
+		values[index] += flt(row.value)
+	return {
+		"labels": [_(label) for label, _last in BUCKETS],
+		"datasets": [{"name": _("Stock Value"), "values": values}],
+		"type": "bar",
+	}

@@ -48,10 +48,8 @@ def sync_tracking_mode(doc):
 		if previous is not None:
 			validate_mode_change(doc, previous.get(TRACKING_MODE_FIELD), mode)
 		doc.update(item_values_for_mode(mode, doc.item_code or doc.name, doc.as_dict()))
-		# a shop that chooses Serial scans what it sells, unless it said otherwise on a new item
-		if mode == TrackingMode.SERIAL.value and (
-			previous is not None or doc.get(SCAN_AT_SALE_FIELD) is None
-		):
+		# a shop that chooses Serial scans what it sells (it may untick it afterwards)
+		if mode == TrackingMode.SERIAL.value:
 			doc.set(SCAN_AT_SALE_FIELD, 1)
 	else:
 		doc.set(

@@ -171,7 +171,8 @@ class TestAfterSalesCheck(TestCase):
 class TestParallelSerialSale(TestCase):
 	def test_two_cashiers_selling_one_serial_at_the_same_moment_one_wins(self):
 		# without scans required, two drafts may hold one serial: the submit lock decides
-		item = serial_item(dux_scan_serial_at_sale=0)
+		item = serial_item()
+		frappe.db.set_value("Item", item, "dux_scan_serial_at_sale", 0)
 		serial = stock_serials(item, 1)[0]
 		notes = [sale("Delivery Note", item, [serial]).insert().name for _ in range(2)]
 		frappe.db.commit()  # the two processes must see the data

@@ -121,8 +121,12 @@ def batch_details(batch_nos: Iterable[str]) -> list:
 
 
 def chosen_lots(line: Line) -> list[tuple[str, float]]:
-	"""The lots the row already carries: its bundle's entries, or its batch_no field."""
+	"""The lots the row already carries: its batch_no field when the row says it uses it (ERPNext
+	rebuilds the bundle from it on save: a lot just chosen on the form counts, not the bundle of the
+	last save), else its bundle's entries."""
 	row = line.row
+	if row.get("use_serial_batch_fields") and row.get("batch_no"):
+		return [(row.batch_no, line.qty)]
 	if row.get("serial_and_batch_bundle"):
 		entries = frappe.get_all(
 			"Serial and Batch Entry",

@@ -31,7 +31,7 @@ def get_columns():
 	rather than links where a role the report serves may not read the linked doctype (Frappe then
 	refuses the whole report): what the user may see is decided in `Visible`."""
 	return [
-		{"label": _("Customer / Trace"), "fieldname": "label", "fieldtype": "Data", "width": 240},
+		{"label": _("Customer / Trace"), "fieldname": "label", "fieldtype": "Data", "width": 330},
 		{"label": _("Contact"), "fieldname": "contact", "fieldtype": "Data", "width": 140},
 		{"label": _("Mobile No"), "fieldname": "mobile_no", "fieldtype": "Data", "width": 130},
 		{"label": _("Email"), "fieldname": "email_id", "fieldtype": "Data", "width": 190},
@@ -41,7 +41,7 @@ def get_columns():
 			"fieldname": "voucher_no",
 			"fieldtype": "Dynamic Link",
 			"options": "voucher_type",
-			"width": 170,
+			"width": 190,
 		},
 		{"label": _("Date"), "fieldname": "posting_date", "fieldtype": "Date", "width": 110},
 		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Data", "width": 140},

@@ -2,7 +2,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from dux_trace import compat
-from dux_trace.constants.custom_fields import CUSTOM_FIELDS
+from dux_trace.constants.custom_fields import CUSTOM_FIELDS, RECEIPT_PROPERTY_SETTERS
 
 #: the Frappe and ERPNext majors this branch is built and tested for
 SUPPORTED_MAJORS = (15, 16)
@@ -73,6 +73,8 @@ def before_uninstall():
 
 def make_custom_fields():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	for setter in RECEIPT_PROPERTY_SETTERS:
+		frappe.make_property_setter(setter, validate_fields_for_doctype=False)
 
 
 def delete_custom_fields():
@@ -83,3 +85,13 @@ def delete_custom_fields():
 		frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": ("in", fieldnames)})
 		frappe.db.delete("Property Setter", {"doc_type": doctype, "field_name": ("in", fieldnames)})
 		frappe.clear_cache(doctype=doctype)
+	for setter in RECEIPT_PROPERTY_SETTERS:
+		frappe.db.delete(
+			"Property Setter",
+			{
+				"doc_type": setter["doctype"],
+				"field_name": setter["fieldname"],
+				"property": setter["property"],
+			},
+		)
+		frappe.clear_cache(doctype=setter["doctype"])

@@ -36,14 +36,26 @@ FEFO_WARNINGS = {
 
 def receipt_lot_fields(after: str) -> list[dict]:
 	"""Supplier lot number and dates typed (or scanned) on a receipt row; dux_trace turns them into
-	an ERPNext Batch and fills batch_no."""
-	depends_on = "eval:doc.t_warehouse || doc.warehouse"
+	an ERPNext Batch and fills batch_no. One lot field per row: these show for a lot item until
+	its Batch is on the row, then ERPNext's Batch No shows instead (RECEIPT_PROPERTY_SETTERS)."""
+	depends_on = "eval:doc.dux_has_batch_no && !doc.batch_no && (doc.t_warehouse || doc.warehouse)"
 	return [
+		{
+			"fieldname": "dux_has_batch_no",
+			"label": "Has Batch No",
+			"fieldtype": "Check",
+			"fetch_from": "item_code.has_batch_no",
+			"insert_after": after,
+			"hidden": 1,
+			"read_only": 1,
+			"print_hide": 1,
+			"report_hide": 1,
+		},
 		{
 			"fieldname": "dux_lot_no",
 			"label": "Lot Number",
 			"fieldtype": "Data",
-			"insert_after": after,
+			"insert_after": "dux_has_batch_no",
 			"depends_on": depends_on,
 			"no_copy": 1,
 			"description": "Supplier lot; becomes the Batch of this row.",
@@ -393,3 +405,16 @@ for _doctype in SELLING_DOCTYPES:
 
 for _doctype in SERIAL_ROW_DOCTYPES:
 	CUSTOM_FIELDS[_doctype].append({**SCANNED_SERIALS, "insert_after": "serial_no"})
+
+#: receipts: ERPNext's Batch No shows once the row has its Batch, or for rows the app leaves alone
+#: (not a lot item); while a lot item has none yet, the app's Lot Number and dates show instead
+RECEIPT_PROPERTY_SETTERS = [
+	{
+		"doctype": doctype,
+		"fieldname": "batch_no",
+		"property": "depends_on",
+		"value": "eval:!doc.dux_has_batch_no || doc.batch_no || doc.docstatus > 0",
+		"property_type": "Code",
+	}
+	for doctype in ("Purchase Receipt Item", "Purchase Invoice Item", "Stock Entry Detail")
+]

@@ -135,3 +135,15 @@ class TestUninstall(TestCase):
 						f"{row[0]!r} shows {french.get(row[0])!r} in a dropdown, {row[1]!r} ({row[2]})"
 					)
 		self.assertEqual(problems, [])
+
+	def test_a_receipt_row_shows_one_lot_field(self):
+		"""A lot item's row offers the app's Lot Number (and dates) until it has its Batch, then
+		ERPNext's Batch No; a phone's row shows neither of the app's."""
+		for doctype in ("Purchase Receipt Item", "Purchase Invoice Item", "Stock Entry Detail"):
+			meta = frappe.get_meta(doctype)
+			with self.subTest(doctype=doctype):
+				self.assertIn(
+					"doc.dux_has_batch_no && !doc.batch_no", meta.get_field("dux_lot_no").depends_on
+				)
+				self.assertIn("!doc.dux_has_batch_no || doc.batch_no", meta.get_field("batch_no").depends_on)
+				self.assertEqual(meta.get_field("dux_has_batch_no").fetch_from, "item_code.has_batch_no")

@@ -189,7 +189,7 @@ def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
 			+ "<br><br>"
 			+ _(
 				"The FEFO policy blocks this document. Choose the earlier lots, or ask a user with role {0}."
-			).format(frappe.bold(get_settings().override_role or _("(none)"))),
+			).format(frappe.bold(_(get_settings().override_role or "(none)"))),
 			exc=FefoViolationError,
 			title=_("Earlier Lot Must Leave First"),
 		)

@@ -102,6 +102,17 @@ class TestFefoWarningBeforeSubmit(TestCase):
 		with acting_as("Stock User"), self.assertRaises(frappe.ValidationError):
 			check_lots({**draft, "doctype": "Purchase Receipt"})
 
+	def test_block_names_the_override_role_in_french(self):
+		from dux_trace.overrides.outgoing_stock import FefoViolationError
+
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Block", "override_role": "Stock Manager"}):
+			with acting_as("Stock User", "Sales User"):
+				note = make_outgoing("Delivery Note", self.item, 2, batch_no=self.lot_b)
+				with self.assertRaises(FefoViolationError) as refused:
+					note.submit()
+		self.assertIn("Responsable des Stocks", strip_html(str(refused.exception)))
+		self.assertNotIn("Stock Manager", strip_html(str(refused.exception)))
+
 	def test_policy_off_says_nothing_about_the_order(self):
 		with change_settings("Dux Trace Settings", {"fefo_policy": "Off", "near_expiry_days": 5}):
 			with acting_as("Stock User", "Sales User"):

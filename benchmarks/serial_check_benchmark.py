@@ -226,7 +226,8 @@ def measure(item: str, sold: str, runs: int):
 	from erpnext.stock.report.serial_no_ledger.serial_no_ledger import execute as serial_no_ledger
 	from frappe.query_builder.functions import Count
 
-	from dux_trace.api.after_sales import check_serial, verdict_for
+	from dux_trace.api.after_sales import check_serial
+	from dux_trace.stock.after_sales import verdict_for
 
 	frappe.cache.delete_keys("dux_trace:after_sales_check:")
 	customer = frappe.db.get_value(

@@ -113,7 +113,7 @@ doc_events = {
 	"Purchase Receipt": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Purchase Invoice": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Pick List": {**_OUTGOING_STOCK, "before_save": "dux_trace.overrides.outgoing_stock.repick_fefo"},
-	"Warranty Claim": {"validate": "dux_trace.api.after_sales.validate_warranty_claim"},
+	"Warranty Claim": {"validate": "dux_trace.overrides.warranty_claim.validate"},
 }
 
 # ERPNext's item details propose FEFO lots (desk forms and Point of Sale)

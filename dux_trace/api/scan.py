@@ -6,10 +6,10 @@ a plain GTIN or barcode finds the item; plain text may be a serial number or a l
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html
 
-from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
+from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
+from dux_trace.stock.scan import describe, item_by_barcode, plain_lookup
 
 
 @frappe.whitelist(methods=["GET", "POST"])
@@ -45,32 +45,3 @@ def parse_scan(code: str) -> dict:
 	if result.item_code:
 		result.item_name = frappe.db.get_value("Item", result.item_code, "item_name")
 	return result
-
-
-def item_by_barcode(barcodes: list[str]) -> str | None:
-	rows = frappe.get_all("Item Barcode", filters={"barcode": ("in", barcodes)}, pluck="parent", limit=1)
-	return rows[0] if rows else None
-
-
-def plain_lookup(text: str) -> dict:
-	"""A plain scan: an item barcode, a serial number, or a lot number — in that order."""
-	if item_code := item_by_barcode([text]):
-		return {"item_code": item_code}
-	if serial := frappe.db.get_value("Serial No", text, ["name", "item_code", "batch_no"], as_dict=True):
-		return {"item_code": serial.item_code, "serial_no": serial.name, "batch_no": serial.batch_no}
-	if lot := frappe.db.get_value("Batch", text, ["name", "item", "expiry_date"], as_dict=True):
-		return {"item_code": lot.item, "batch_no": lot.name, "expiry_date": lot.expiry_date}
-	frappe.throw(
-		_("{0} is not a known barcode, serial number or lot.").format(frappe.bold(escape_html(text))),
-		title=_("Unknown Code"),
-	)
-
-
-def describe(error: Gs1Error) -> str:
-	if error.code == Gs1ErrorCode.EMPTY:
-		return _("The scan is empty.")
-	if error.code == Gs1ErrorCode.BAD_CHECK_DIGIT:
-		return _("The product code has a wrong check digit ({0}): scan it again.").format(
-			escape_html(error.detail)
-		)
-	return _("This GS1 code could not be read: {0}. Nothing was filled.").format(escape_html(error.detail))

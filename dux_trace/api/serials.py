@@ -10,13 +10,12 @@ import json
 import frappe
 from frappe import _
 
-from dux_trace.api.scan import describe, item_by_barcode
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.core.serials import ScanVerdict, check_receipt_scan, check_sale_scan, normalise
-from dux_trace.overrides.serials import receipt_message, sale_message
 from dux_trace.stock.documents import RECEIPTS, SALES
-from dux_trace.stock.serials import held_elsewhere, serial_states
+from dux_trace.stock.scan import describe, item_by_barcode
+from dux_trace.stock.serials import held_elsewhere, receipt_message, sale_message, serial_states
 
 SCAN_DOCTYPES = RECEIPTS + SALES
 

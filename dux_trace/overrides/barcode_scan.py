@@ -17,9 +17,10 @@ from erpnext.selling.page.point_of_sale import point_of_sale
 from frappe import _
 
 from dux_trace import compat
-from dux_trace.api.scan import describe, item_by_barcode
 from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
+from dux_trace.stock.lots import ensure_lot
+from dux_trace.stock.scan import describe, item_by_barcode, remember_scan
 
 
 @frappe.whitelist()
@@ -44,23 +45,6 @@ def get_items(start, page_length, price_list, item_group, pos_profile, search_te
 	if search_term and (scan := scan_barcode(search_term)):
 		search_term = scan.get("serial_no") or scan.get("batch_no") or scan.get("barcode") or search_term
 	return point_of_sale.get_items(start, page_length, price_list, item_group, pos_profile, search_term)
-
-
-SCAN_MEMORY_SECONDS = 12 * 3600
-
-
-def remember_scan(serial: str):
-	"""A serial read by this user's scanner (ERPNext's Scan Barcode field, the Point of Sale search):
-	on a sale, it counts as scanned (see overrides.serials.mark_remembered_scans)."""
-	frappe.cache.set_value(scan_key(serial), 1, expires_in_sec=SCAN_MEMORY_SECONDS)
-
-
-def was_scanned(serial: str) -> bool:
-	return bool(frappe.cache.get_value(scan_key(serial)))
-
-
-def scan_key(serial: str) -> str:
-	return f"dux_trace:scanned:{frappe.session.user}:{serial}"
 
 
 def gs1_scan(text: str, ctx: dict | str | None = None) -> dict | None:
@@ -90,8 +74,6 @@ def gs1_scan(text: str, ctx: dict | str | None = None) -> dict | None:
 			frappe.throw(_("Item {0} has no serial numbers, but the code carries one.").format(item_code))
 		result.serial_no = scan.serial
 	if scan.lot and result.has_batch_no:
-		from dux_trace.overrides.incoming_stock import ensure_lot
-
 		result.batch_no = ensure_lot(item_code, scan.lot, scan.expiry_date, scan.manufacturing_date)
 		result.batch_expiry_date = frappe.db.get_value("Batch", result.batch_no, "expiry_date")
 	return result

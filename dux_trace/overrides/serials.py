@@ -21,7 +21,7 @@ from collections import Counter
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, getdate
+from frappe.utils import cint, getdate
 
 from dux_trace.core.serials import (
 	ScanVerdict,
@@ -38,6 +38,8 @@ from dux_trace.stock.documents import is_receipt, is_sale
 from dux_trace.stock.serials import (
 	SCANNED_FIELD,
 	held_elsewhere,
+	receipt_message,
+	sale_message,
 	serial_lines,
 	serial_states,
 	serials_of_voucher,
@@ -111,21 +113,6 @@ def validate_receipt(doc, method=None):
 	report(problems, receipt_strict(), _("Serial Numbers Refused"))
 
 
-def receipt_message(verdict: ScanVerdict, serial: str, state, line) -> str:
-	serial = frappe.bold(escape_html(serial))
-	if verdict == ScanVerdict.ALREADY_IN_STOCK:
-		return _("Serial No {0} is already in stock in {1}.").format(serial, frappe.bold(state.warehouse))
-	if verdict == ScanVerdict.OTHER_ITEM:
-		return _("Serial No {0} belongs to item {1}.").format(serial, frappe.bold(state.item_code))
-	if verdict == ScanVerdict.BAD_FORMAT:
-		return _("Serial No {0} does not have the format of this item ({1}).").format(
-			serial, frappe.bold(line.pattern)
-		)
-	if verdict == ScanVerdict.ALREADY_SCANNED:
-		return _("Serial No {0} was already scanned.").format(serial)
-	return _("The scan is empty.")
-
-
 def before_submit_receipt(doc, method=None):
 	if not is_receipt(doc) or not receipt_strict():
 		return
@@ -184,32 +171,13 @@ def validate_sale(doc, method=None):
 def mark_remembered_scans(lines):
 	"""Serials this user scanned through ERPNext's own Scan Barcode field or the Point of Sale
 	search are recorded as scanned on their row, as the scan dialog records its own."""
-	from dux_trace.overrides.barcode_scan import was_scanned
+	from dux_trace.stock.scan import was_scanned
 
 	for line in lines:
 		added = [s for s in unscanned(line.serials, line.scanned) if was_scanned(s)]
 		if added:
 			line.scanned.extend(added)
 			line.row.set(SCANNED_FIELD, "\n".join(line.scanned))
-
-
-def sale_message(verdict: ScanVerdict, serial: str, state, line, held: dict) -> str:
-	bold = frappe.bold(escape_html(serial))
-	if verdict == ScanVerdict.UNKNOWN:
-		return _("Serial No {0} does not exist.").format(bold)
-	if verdict == ScanVerdict.OTHER_ITEM:
-		return _("Serial No {0} belongs to item {1}.").format(bold, frappe.bold(state.item_code))
-	if verdict == ScanVerdict.NOT_IN_WAREHOUSE:
-		if state.warehouse:
-			return _("Serial No {0} is in {1}, not in {2}.").format(
-				bold, frappe.bold(state.warehouse), frappe.bold(line.warehouse)
-			)
-		return _("Serial No {0} is not in stock ({1}).").format(bold, _(state.status or "Inactive"))
-	if verdict == ScanVerdict.ON_ANOTHER_DOCUMENT:
-		return _("Serial No {0} is already on {1}.").format(bold, frappe.bold(held[serial]))
-	if verdict == ScanVerdict.ALREADY_SCANNED:
-		return _("Serial No {0} was already scanned.").format(bold)
-	return _("The scan is empty.")
 
 
 def before_submit_sale(doc, method=None):

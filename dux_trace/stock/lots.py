@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, getdate, nowdate, nowtime
+from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate, nowtime
 
 from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
@@ -178,3 +178,77 @@ def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:
 		}
 	).make_serial_and_batch_bundle()
 	return bundle.name
+
+
+# Lots at receipt ------------------------------------------------------------------------------
+
+
+class LotExpiryMismatchError(frappe.ValidationError):
+	pass
+
+
+class LotWithoutExpiryError(frappe.ValidationError):
+	pass
+
+
+def ensure_lot(item_code: str, lot_no: str, expiry_date=None, manufacturing_date=None) -> str:
+	"""The Batch for this supplier lot, created if new.
+
+	A lot number already known for the item must come with the same expiry date: two expiry
+	dates for one lot would defeat FEFO and recalls. A new lot needs an expiry date, given or
+	computed from the manufacturing date and the item's shelf life.
+	"""
+	lot_no = lot_no.strip()
+	expiry_date = getdate(expiry_date) if expiry_date else None
+	manufacturing_date = getdate(manufacturing_date) if manufacturing_date else None
+
+	existing = frappe.db.get_value("Batch", lot_no, ["item", "expiry_date"], as_dict=True)
+	if existing:
+		if existing.item != item_code:
+			frappe.throw(
+				_("Lot {0} belongs to item {1}, not to {2}.").format(
+					frappe.bold(lot_no), existing.item, frappe.bold(item_code)
+				),
+				exc=LotExpiryMismatchError,
+				title=_("Wrong Lot"),
+			)
+		if expiry_date and existing.expiry_date and getdate(existing.expiry_date) != expiry_date:
+			frappe.throw(
+				_("Lot {0} of {1} is already recorded with expiry date {2}; this receipt says {3}.").format(
+					frappe.bold(lot_no),
+					item_code,
+					format_date(existing.expiry_date),
+					format_date(expiry_date),
+				),
+				exc=LotExpiryMismatchError,
+				title=_("Lot Expiry Mismatch"),
+			)
+		return lot_no
+
+	item = frappe.db.get_value(
+		"Item", item_code, ["has_batch_no", "has_expiry_date", "shelf_life_in_days"], as_dict=True
+	)
+	if not item or not item.has_batch_no:
+		frappe.throw(
+			_("Item {0} is not tracked by lot.").format(frappe.bold(item_code)), title=_("Not a Lot Item")
+		)
+	if not expiry_date and manufacturing_date and item.shelf_life_in_days:
+		expiry_date = add_days(manufacturing_date, item.shelf_life_in_days)
+	if item.has_expiry_date and not expiry_date:
+		frappe.throw(
+			_(
+				"Lot {0} of {1} needs an expiry date (or a manufacturing date and a shelf life on the item)."
+			).format(frappe.bold(lot_no), item_code),
+			exc=LotWithoutExpiryError,
+			title=_("Expiry Date Missing"),
+		)
+	frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"batch_id": lot_no,
+			"item": item_code,
+			"expiry_date": expiry_date,
+			"manufacturing_date": manufacturing_date,
+		}
+	).insert()
+	return lot_no

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import frappe
+from frappe import _
 from frappe.query_builder import Order
-from frappe.utils import get_datetime
+from frappe.utils import escape_html, get_datetime
 
 from dux_trace.compat import bundle_posted_at
-from dux_trace.core.serials import Movement, SerialEvent, SerialState, split_serials
+from dux_trace.core.serials import Movement, ScanVerdict, SerialEvent, SerialState, split_serials
 from dux_trace.stock.documents import SALES, row_stock_qty, row_warehouse
 from dux_trace.stock.lots import items_where
 from dux_trace.stock.trace import bundle_entries, one_row_per_sale
@@ -230,3 +231,37 @@ def serials_of_voucher(voucher_type: str, voucher_no: str) -> set[str]:
 	):
 		serials.update(split_serials(row.serial_no))
 	return {serial for serial in serials if serial}
+
+
+def receipt_message(verdict: ScanVerdict, serial: str, state, line) -> str:
+	serial = frappe.bold(escape_html(serial))
+	if verdict == ScanVerdict.ALREADY_IN_STOCK:
+		return _("Serial No {0} is already in stock in {1}.").format(serial, frappe.bold(state.warehouse))
+	if verdict == ScanVerdict.OTHER_ITEM:
+		return _("Serial No {0} belongs to item {1}.").format(serial, frappe.bold(state.item_code))
+	if verdict == ScanVerdict.BAD_FORMAT:
+		return _("Serial No {0} does not have the format of this item ({1}).").format(
+			serial, frappe.bold(line.pattern)
+		)
+	if verdict == ScanVerdict.ALREADY_SCANNED:
+		return _("Serial No {0} was already scanned.").format(serial)
+	return _("The scan is empty.")
+
+
+def sale_message(verdict: ScanVerdict, serial: str, state, line, held: dict) -> str:
+	bold = frappe.bold(escape_html(serial))
+	if verdict == ScanVerdict.UNKNOWN:
+		return _("Serial No {0} does not exist.").format(bold)
+	if verdict == ScanVerdict.OTHER_ITEM:
+		return _("Serial No {0} belongs to item {1}.").format(bold, frappe.bold(state.item_code))
+	if verdict == ScanVerdict.NOT_IN_WAREHOUSE:
+		if state.warehouse:
+			return _("Serial No {0} is in {1}, not in {2}.").format(
+				bold, frappe.bold(state.warehouse), frappe.bold(line.warehouse)
+			)
+		return _("Serial No {0} is not in stock ({1}).").format(bold, _(state.status or "Inactive"))
+	if verdict == ScanVerdict.ON_ANOTHER_DOCUMENT:
+		return _("Serial No {0} is already on {1}.").format(bold, frappe.bold(held[serial]))
+	if verdict == ScanVerdict.ALREADY_SCANNED:
+		return _("Serial No {0} was already scanned.").format(bold)
+	return _("The scan is empty.")

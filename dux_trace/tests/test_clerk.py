@@ -105,7 +105,9 @@ class TestFefoWarningBeforeSubmit(TestCase):
 	def test_block_names_the_override_role_in_french(self):
 		from dux_trace.overrides.outgoing_stock import FefoViolationError
 
-		with change_settings("Dux Trace Settings", {"fefo_policy": "Block", "override_role": "Stock Manager"}):
+		with change_settings(
+			"Dux Trace Settings", {"fefo_policy": "Block", "override_role": "Stock Manager"}
+		):
 			with acting_as("Stock User", "Sales User"):
 				note = make_outgoing("Delivery Note", self.item, 2, batch_no=self.lot_b)
 				with self.assertRaises(FefoViolationError) as refused:

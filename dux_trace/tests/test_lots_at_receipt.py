@@ -4,7 +4,7 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from dux_trace.compat import TestCase
-from dux_trace.overrides.incoming_stock import LotExpiryMismatchError, LotWithoutExpiryError
+from dux_trace.stock.lots import LotExpiryMismatchError, LotWithoutExpiryError
 from dux_trace.tests.utils import COMPANY, STORES, make_item, make_lot
 
 

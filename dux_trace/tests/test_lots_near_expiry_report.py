@@ -69,3 +69,15 @@ class TestLotsNearExpiryReport(TestCase):
 		self.assertGreaterEqual(soon, 10 * 8)  # lot SOON: 6 + 4 x 8
 		with acting_as("Sales User"), self.assertRaises(frappe.PermissionError):
 			stock_expiring(COMPANY)
+
+	def test_valuation_only_for_roles_that_see_it_in_erpnext(self):
+		from dux_trace.tests.utils import COMPANY, acting_as
+
+		with acting_as("Sales User"):
+			columns, rows = execute({"company": COMPANY, "item_code": self.item})
+		self.assertNotIn("value", [c["fieldname"] for c in columns])
+		self.assertTrue(rows)
+		self.assertTrue(all("value" not in row for row in rows))
+		with acting_as("Stock User"):
+			columns, rows = execute({"company": COMPANY, "item_code": self.item})
+		self.assertIn("value", [c["fieldname"] for c in columns])

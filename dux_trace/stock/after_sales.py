@@ -1,0 +1,137 @@
+"""After-sales check: the verdict on a returned device (sold here, to someone else, never, already
+returned) with its sale and warranty, recorded in After-Sales Check; and the same verdict on a
+Warranty Claim. The rules are `dux_trace.core.serials`'s; the serial's history comes from
+`stock.serials.serial_events`."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, escape_html, getdate, now_datetime, nowdate
+
+from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
+from dux_trace.core.gs1 import parse_scan as read_scan
+from dux_trace.core.serials import AfterSalesResult, SerialState, Verdict, after_sales_verdict, normalise
+from dux_trace.stock.scan import describe as describe_scan_error
+from dux_trace.stock.serials import serial_events
+
+
+def serial_from_scan(scan: str) -> str:
+	"""A plain serial, or the (21) serial of a GS1 code."""
+	serial = normalise(scan)
+	if not serial:
+		frappe.throw(_("Scan the serial number of the device."))
+	try:
+		parsed = read_scan(scan)
+	except Gs1Error as error:
+		if error.code == Gs1ErrorCode.MALFORMED:
+			frappe.throw(describe_scan_error(error), title=_("Scan Not Understood"))
+		return serial  # digits with a wrong GTIN check digit: a serial, not a GTIN
+	if parsed.kind == ScanKind.GS1:
+		if not parsed.serial:
+			frappe.throw(_("This code carries no serial number (21): scan the device's serial."))
+		return parsed.serial
+	return serial
+
+
+def verdict_for(serial: str, customer: str | None = None) -> AfterSalesResult:
+	record = frappe.db.get_value(
+		"Serial No", serial, ["item_code", "warehouse", "status", "warranty_expiry_date"], as_dict=True
+	)
+	state = SerialState(serial, record.item_code, record.warehouse, record.status) if record else None
+	item = (
+		frappe.db.get_value("Item", state.item_code, ["warranty_period", "dux_warranty_months"], as_dict=True)
+		if state
+		else None
+	)
+	recorded_end = record.warranty_expiry_date if record else None
+	return after_sales_verdict(
+		known=state,
+		events=serial_events(serial) if state else [],
+		today=getdate(nowdate()),
+		presented_by=customer,
+		warranty_months=cint(item.dux_warranty_months) if item else 0,
+		warranty_days=cint(item.warranty_period) if item else 0,
+		recorded_warranty_end=getdate(recorded_end) if recorded_end else None,
+	)
+
+
+def describe(serial: str, result: AfterSalesResult) -> str:
+	bold = frappe.bold(escape_html(serial))
+	sale = result.sale
+	if result.verdict == Verdict.NEVER_SOLD:
+		if not result.known:
+			return _("Serial No {0} is unknown: this device was not bought here.").format(bold)
+		if result.in_stock:
+			return _("Serial No {0} is still in our stock: this device was not bought here.").format(bold)
+		return _("Serial No {0} was never sold by us.").format(bold)
+	sold = _("Sold to {0} on {1} ({2}).").format(
+		frappe.bold(sale.customer or "?"),
+		frappe.format(sale.posted.date(), {"fieldtype": "Date"}),
+		f"{_(sale.voucher_type)} {sale.voucher_no}",
+	)
+	if result.verdict == Verdict.ALREADY_RETURNED:
+		return (
+			_("Serial No {0} was already returned ({1}).").format(
+				bold, f"{_(result.returned.voucher_type)} {result.returned.voucher_no}"
+			)
+			+ " "
+			+ sold
+		)
+	if result.verdict == Verdict.SOLD_TO_ANOTHER_CUSTOMER:
+		return _("Serial No {0} was sold to another customer.").format(bold) + " " + sold
+	return sold + " " + describe_warranty(result)
+
+
+def describe_warranty(result: AfterSalesResult) -> str:
+	warranty = result.warranty
+	if not warranty or warranty.end is None:
+		return _("No warranty on this item.")
+	end = frappe.format(warranty.end, {"fieldtype": "Date"})
+	if warranty.covered:
+		return _("Under warranty until {0} ({1} days left).").format(end, warranty.days_left)
+	return _("Warranty ended on {0}.").format(end)
+
+
+def record_check(serial: str, customer: str | None, result: AfterSalesResult):
+	sale, warranty = result.sale, result.warranty
+	doc = frappe.get_doc(
+		{
+			"doctype": "After-Sales Check",
+			"serial_no": serial,
+			"customer": customer,
+			"verdict": result.verdict.value,
+			"refused": int(result.verdict.refused),
+			"checked_by": frappe.session.user,
+			"checked_at": now_datetime(),
+			"item_code": result.known.item_code if result.known else None,
+			"sold_to": sale.customer if sale else None,
+			"sales_document_type": sale.voucher_type if sale else None,
+			"sales_document": sale.voucher_no if sale else None,
+			"sale_date": sale.posted.date() if sale else None,
+			"warranty_end": warranty.end if warranty else None,
+			"warranty_days_left": warranty.days_left if warranty and warranty.end else 0,
+			"under_warranty": int(bool(warranty and warranty.covered)),
+			"return_document_type": result.returned.voucher_type if result.returned else None,
+			"return_document": result.returned.voucher_no if result.returned else None,
+			"message": describe(serial, result),
+		}
+	)
+	doc.insert(ignore_permissions=True)  # the caller's right to check was verified above
+	return doc
+
+
+def check_warranty_claim(doc):
+	"""A Warranty Claim for a serial we never sold is refused (Block) or flagged (Warn, the
+	default), as Dux Trace Settings say."""
+	if not doc.get("serial_no") or doc.docstatus == 2:
+		return
+	from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
+
+	result = verdict_for(doc.serial_no, doc.get("customer"))
+	if result.verdict == Verdict.SOLD_HERE:
+		return
+	message = describe(doc.serial_no, result)
+	if result.verdict in (Verdict.NEVER_SOLD, Verdict.ALREADY_RETURNED) and (
+		get_settings().warranty_claim_policy == "Block"
+	):
+		frappe.throw(message, title=_("Warranty Claim Refused"))
+	frappe.msgprint(message, title=_("After-Sales Check"), indicator="orange")

@@ -1,7 +1,10 @@
-"""Barcodes for labels, drawn by python-barcode as inline SVG (sharp at any print size).
+"""Barcodes for labels, drawn as inline SVG (sharp at any print size).
 
 Code128 for codes and serials, EAN-13 for an item's EAN, GS1-128 for a GTIN with lot / expiry /
 serial: the element string comes from `element_string` (FNC1 written as python-barcode expects).
+python-barcode encodes the linear symbols (`bar_pattern`), zxing-cpp (zint inside) the GS1
+DataMatrix a small label uses when two GS1-128 symbols do not fit (`datamatrix_rows`); the SVG
+of both is drawn here from their modules, so that its size is exactly what the layout chose.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Symbology(str, Enum):
 	CODE128 = "code128"
 	EAN13 = "ean13"
 	GS1_128 = "gs1_128"
+	DATAMATRIX = "datamatrix"
+	GS1_DATAMATRIX = "gs1_datamatrix"
 
 
 class BarcodeError(ValueError):
@@ -31,6 +36,13 @@ class BarcodeError(ValueError):
 def element_string(gtin: str, lot: str | None = None, expiry: date | None = None, serial: str | None = None):
 	"""(data for GS1-128, human-readable text): fixed-length AIs first, then the lot and serial,
 	separated by FNC1 where a variable-length field is followed by another."""
+	return gs1_data(gs1_parts(gtin, lot, expiry, serial))
+
+
+def gs1_parts(
+	gtin: str, lot: str | None = None, expiry: date | None = None, serial: str | None = None
+) -> list[tuple[str, str]]:
+	"""The (AI, value) pairs of a unit, checked: (01) GTIN, (17) expiry, (10) lot, (21) serial."""
 	if not re.fullmatch(r"\d{14}", gtin or ""):
 		raise BarcodeError(f"GTIN must have 14 digits: {gtin!r}")
 	parts = [("01", gtin)]
@@ -41,7 +53,7 @@ def element_string(gtin: str, lot: str | None = None, expiry: date | None = None
 			if not _GS1_CHARSET.match(value):
 				raise BarcodeError(f"({ai}) {value!r} is not a GS1 value (20 characters of GS1 set 82)")
 			parts.append((ai, value))
-	return gs1_data(parts)
+	return parts
 
 
 VARIABLE_LENGTH_AIS = ("10", "21")
@@ -101,4 +113,73 @@ def scalable(svg: str) -> str:
 		f'<svg{match.group(1)} viewBox="0 0 {width:.3f} {height:.3f}" width="100%" '
 		f'preserveAspectRatio="xMinYMin meet"',
 		1,
+	)
+
+
+def bar_pattern(data: str, symbology: Symbology | str = Symbology.CODE128) -> str:
+	"""The modules of a linear symbol, '1' for a bar and '0' for a space, without quiet zones."""
+	symbology = Symbology(symbology)
+	if symbology not in (Symbology.CODE128, Symbology.EAN13, Symbology.GS1_128):
+		raise BarcodeError(f"{symbology.value} is not a linear symbology")
+	if symbology == Symbology.EAN13 and not re.fullmatch(r"\d{12,13}", data or ""):
+		raise BarcodeError(f"EAN-13 needs 12 or 13 digits: {data!r}")
+	try:
+		code = barcode.get(symbology.value, data)
+		return "".join(code.build())
+	except Exception as error:  # python-barcode raises several types for bad input
+		raise BarcodeError(str(error))
+
+
+def bars_svg(pattern: str) -> str:
+	"""An <svg> of the bars that fills its box (width and height 100%): one module is the box's
+	width divided by the pattern's length, so the box's size sets the module and bar height."""
+	rects = [
+		f'<rect x="{run.start()}" y="0" width="{run.end() - run.start()}" height="1"/>'
+		for run in re.finditer(r"1+", pattern)
+	]
+	return (
+		f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {max(1, len(pattern))} 1" width="100%"'
+		f' height="100%" preserveAspectRatio="none" shape-rendering="crispEdges">'
+		f'<g fill="#000">{"".join(rects)}</g></svg>'
+	)
+
+
+def gs1_brackets(parts: list[tuple[str, str]]) -> str:
+	"""The element string as zint reads GS1 input: `[01]...[10]...` (square brackets are outside
+	the GS1 character set, so a lot may hold parentheses)."""
+	return "".join(f"[{ai}]{value}" for ai, value in parts)
+
+
+def datamatrix_rows(data: str, gs1: bool = False) -> list[str]:
+	"""The modules of a square ECC 200 Data Matrix, one string of '1' (dark) / '0' per row, without
+	the quiet zone. `gs1`: `data` is `gs1_brackets(...)` and the symbol is a GS1 DataMatrix (FNC1
+	first, scanners report ]d2)."""
+	import zxingcpp
+
+	try:
+		options = {"gs1": True} if gs1 else {}
+		symbol = zxingcpp.create_barcode(
+			data, zxingcpp.BarcodeFormat.DataMatrix, force_square=True, **options
+		)
+		image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
+	except Exception as error:  # zint reports bad input as a generic error
+		raise BarcodeError(str(error))
+	raw = image.tobytes()
+	height, width = image.shape
+	return [
+		"".join("1" if raw[row * width + col] < 128 else "0" for col in range(width)) for row in range(height)
+	]
+
+
+def matrix_svg(rows: list[str], quiet_modules: int = 1) -> str:
+	"""An <svg> of a 2D symbol that fills its (square) box, quiet zone included."""
+	size = len(rows[0]) if rows else 1
+	paths = []
+	for y, row in enumerate(rows):
+		for run in re.finditer(r"1+", row):
+			paths.append(f"M{run.start()} {y}h{run.end() - run.start()}v1h-{run.end() - run.start()}Z")
+	q = quiet_modules
+	return (
+		f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-q} {-q} {size + 2 * q} {len(rows) + 2 * q}"'
+		f' width="100%" height="100%" shape-rendering="crispEdges"><path fill="#000" d="{"".join(paths)}"/></svg>'
 	)

@@ -12,14 +12,19 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, fmt_money, getdate
 
-from dux_trace.core.barcodes import BarcodeError, render_svg
+from dux_trace.core.barcodes import bars_svg, matrix_svg
 from dux_trace.core.labels import (
+	MATRIX_QUIET_MODULES,
+	MATRIX_TEXT_GAP_MM,
 	LabelData,
+	LabelFields,
 	LabelLayoutError,
 	LabelTemplate,
-	choose_barcodes,
+	label_padding,
 	paginate,
+	plan_label,
 	position,
+	price_text,
 )
 from dux_trace.stock.documents import RECEIPTS, row_warehouse
 from dux_trace.stock.serials import row_serials
@@ -75,7 +80,13 @@ def price_incl_tax(item_code: str) -> str | None:
 		)
 		rate = max([flt(r) for r in rates] or [0])
 	amount = flt(price[0].price_list_rate) * (1 + rate / 100)
-	return fmt_money(amount, currency=price[0].currency)
+	currency = price[0].currency
+	info = frappe.db.get_value(
+		"Currency", currency, ["symbol", "symbol_on_right", "fraction_units"], as_dict=True, cache=True
+	)
+	info = info or frappe._dict()
+	precision = len(str(cint(info.fraction_units))) - 1 if cint(info.fraction_units) > 1 else None
+	return price_text(fmt_money(amount, precision), currency or "", info.symbol, bool(info.symbol_on_right))
 
 
 def labels_for_document(doctype: str, name: str) -> list[LabelData]:
@@ -122,39 +133,33 @@ def labels_for_document(doctype: str, name: str) -> list[LabelData]:
 	return labels
 
 
-#: narrowest bar printed on a label sheet: below this, GS1-128 data is split in two symbols
-MIN_MODULE_MM = 0.19
-LABEL_PADDING_MM = 2.0
-QUIET_MODULES = 20
+def template_fields(template) -> LabelFields:
+	"""The lines the Label Template shows."""
+	return LabelFields(
+		item_name=bool(cint(template.show_item_name)),
+		item_code=bool(cint(template.show_item_code)),
+		price=bool(cint(template.show_price)),
+		lot=bool(cint(template.show_lot)),
+		expiry=bool(cint(template.show_expiry)),
+		serial=bool(cint(template.show_serial)),
+	)
 
 
-def barcode_svgs(label: LabelData, layout: LabelTemplate) -> list[tuple[str, str]]:
-	"""[(inline SVG, human-readable text)] for the label's barcode: one symbol, or two when the GS1
-	data would need bars narrower than MIN_MODULE_MM on this label."""
-	width = layout.label_width_mm - 2 * LABEL_PADDING_MM
-	max_modules = int(width / MIN_MODULE_MM) - QUIET_MODULES
+def label_blocks(label: LabelData, layout: LabelTemplate, fields: LabelFields) -> list[dict]:
+	"""The label's strips (`core.labels.plan_label`), barcodes drawn as inline SVG."""
 	try:
-		symbols = choose_barcodes(label, layout.barcode, max_modules=max_modules)
-	except LabelLayoutError:
-		# no GTIN for a GS1 template, a lot or serial Code128 cannot write: Code128 of what can be read
-		fallback = label.serial or label.lot or label.item_code
-		symbols = [("code128", fallback, fallback)]
-	height = max(4.0, min(12.0, layout.label_height_mm * 0.25 / len(symbols)))
-	drawn = []
-	for symbology, data, text in symbols:
-		try:
-			drawn.append(
-				(render_svg(data, symbology, module_height_mm=height, show_text=False, fit=True), text)
-			)
-		except BarcodeError:
-			fallback = label.serial or label.lot or label.item_code
-			drawn.append(
-				(
-					render_svg(fallback, "code128", module_height_mm=height, show_text=False, fit=True),
-					fallback,
-				)
-			)
-	return drawn
+		plan = plan_label(label, layout, fields)
+	except LabelLayoutError as error:
+		frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
+	blocks = []
+	for block in plan.blocks:
+		svg = ""
+		if block.kind == "bars":
+			svg = bars_svg(block.modules[0])
+		elif block.kind == "matrix":
+			svg = matrix_svg(list(block.modules), MATRIX_QUIET_MODULES)
+		blocks.append({"block": block, "svg": svg})
+	return blocks
 
 
 def sheet_html(labels: list[LabelData], template) -> str:
@@ -163,16 +168,26 @@ def sheet_html(labels: list[LabelData], template) -> str:
 		layout.validate()
 	except LabelLayoutError as error:
 		frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
+	fields = template_fields(template)
 	pages = []
-	drawn: dict[tuple, list] = {}  # the boxes of one lot share their barcodes: draw them once
+	drawn: dict[tuple, list] = {}  # the boxes of one lot share their strips: lay them out once
 	for page in paginate(labels, layout):
 		placed = []
 		for index, label in enumerate(label for row in page for label in row):
 			x, y = position(index, layout) if layout.page == "A4" else (0.0, 0.0)
-			key = (label.item_code, label.lot, label.expiry, label.serial, label.gtin, label.ean)
+			key = (
+				label.item_code,
+				label.item_name,
+				label.price_text,
+				label.lot,
+				label.expiry,
+				label.serial,
+				label.gtin,
+				label.ean,
+			)
 			if key not in drawn:
-				drawn[key] = barcode_svgs(label, layout)
-			placed.append({"x": x, "y": y, "label": label, "barcodes": drawn[key]})
+				drawn[key] = label_blocks(label, layout, fields)
+			placed.append({"x": x, "y": y, "label": label, "blocks": drawn[key]})
 		pages.append(placed)
 	scale = css_scale()
 	return frappe.render_template(
@@ -180,6 +195,8 @@ def sheet_html(labels: list[LabelData], template) -> str:
 		{
 			"pages": pages,
 			"layout": layout,
+			"padding": label_padding(layout),
+			"matrix_gap": MATRIX_TEXT_GAP_MM,
 			"template": template,
 			"_": _,
 			"format_date": frappe.utils.formatdate,

@@ -10,8 +10,20 @@ import tempfile
 import frappe
 from frappe.utils import add_days, nowdate
 
-from dux_trace.compat import TestCase
-from dux_trace.tests.utils import COMPANY, CURRENCY, STORES, SUPPLIER, make_item, make_lot, make_user
+from dux_trace.compat import TestCase, change_settings
+from dux_trace.tests.utils import (
+	COMPANY,
+	CURRENCY,
+	STORES,
+	SUPPLIER,
+	acting_as,
+	make_item,
+	make_lot,
+	make_user,
+)
+
+A4 = "A4 3 x 8 (70 x 37 mm)"
+ROLL = "Roll 50 x 30 mm"
 
 
 class TestLotLabel(TestCase):
@@ -184,11 +196,15 @@ def decode_pdf(pdf: bytes, template, dpi: int = 600) -> list[str]:
 
 
 def merge_gs1(texts: list[str]) -> str:
-	"""One HRI string for a label whose GS1 data is split over several symbols, AIs in label order."""
+	"""One HRI string for a label whose GS1 data is split over several symbols, AIs in label order;
+	an AI read twice with two values (a neighbour's symbol in the label) shows both, joined by |."""
 	order = ["01", "17", "10", "21"]
-	elements = dict(re.findall(r"\((\d{2})\)([^(]*)", "".join(texts)))
+	found = re.findall(r"\((\d{2})\)([^(]*)", "".join(texts))
+	elements = dict(found)
 	if not elements:
 		return "".join(texts)
+	if len(set(found)) != len(elements):
+		return "|".join(sorted(texts))
 	return "".join(
 		f"({ai}){elements[ai]}"
 		for ai in sorted(elements, key=lambda ai: order.index(ai) if ai in order else len(order))
@@ -203,6 +219,167 @@ def gs1_hri(result) -> str:
 		return result.text
 	scan = parse_scan("]C1" + result.text)
 	return "".join(f"({ai}){value}" for ai, value in scan.elements.items())
+
+
+class TestFullSheets(TestCase):
+	"""A receipt of 30 units: 6 phones (serials), then 8 lines of 3 boxes, each line its own lot
+	whose number (15 characters) makes (01)(17)(10) too long for one GS1-128 symbol on a 70 mm
+	label. Every row of the A4 sheet holds one lot: a symbol that slid into the label below would
+	give that label a second lot, and one that fell off the page would leave a label without its
+	lot. Each label is cut out of the page by the template's grid and read on its own."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from dux_trace.tests.test_serials import imeis
+
+		suffix = frappe.generate_hash(length=5).upper()
+		cls.phone = make_item(f"_DUX Sheet Phone {suffix}", "Serial", item_name="Smartphone A15 128 Go")
+		cls.phone.append("barcodes", {"barcode": "03760000000017", "barcode_type": "GS1"})
+		cls.phone.save()
+		cls.pills = make_item(
+			f"_DUX Sheet Doliprane {suffix}", "Lot", item_name="Doliprane 1000 mg comprimés boîte de 8"
+		)
+		cls.pills.append("barcodes", {"barcode": "03400935955838", "barcode_type": "GS1"})
+		cls.pills.save()
+		cls.price_list = f"_DUX Vente MAD {suffix}"
+		frappe.get_doc(
+			{"doctype": "Price List", "price_list_name": cls.price_list, "currency": CURRENCY, "selling": 1}
+		).insert()
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": cls.pills.name,
+				"price_list": cls.price_list,
+				"price_list_rate": 25,
+			}
+		).insert()
+		cls.serials = imeis(6)
+		cls.lots = [f"LOT-2025-{suffix}{n}" for n in range(8)]
+		cls.expiry = frappe.utils.getdate(add_days(nowdate(), 400))
+		rows = [
+			{
+				"item_code": cls.phone.name,
+				"qty": 6,
+				"rate": 2500,
+				"warehouse": STORES,
+				"use_serial_batch_fields": 1,
+				"serial_no": "\n".join(cls.serials),
+			}
+		]
+		rows += [
+			{
+				"item_code": cls.pills.name,
+				"qty": 3,
+				"rate": 20,
+				"warehouse": STORES,
+				"dux_lot_no": lot,
+				"dux_expiry_date": cls.expiry,
+			}
+			for lot in cls.lots
+		]
+		receipt = frappe.get_doc(
+			{
+				"doctype": "Purchase Receipt",
+				"company": COMPANY,
+				"supplier": SUPPLIER,
+				"currency": CURRENCY,
+				"items": rows,
+			}
+		).insert()
+		receipt.submit()
+		cls.receipt = receipt.name
+		expiry = cls.expiry.strftime("%y%m%d")
+		cls.expected = [f"(01)03760000000017(21){serial}" for serial in cls.serials]
+		cls.expected += [f"(01)03400935955838(17){expiry}(10){lot}" for lot in cls.lots for _ in range(3)]
+
+	def labels(self):
+		from dux_trace.stock.labels import labels_for_document
+
+		with change_settings("Selling Settings", {"selling_price_list": self.price_list}):
+			return labels_for_document("Purchase Receipt", self.receipt)
+
+	def test_a_full_a4_sheet_of_24_labels_decodes_label_by_label(self):
+		from pypdf import PdfReader
+
+		from dux_trace.stock.labels import sheet_pdf
+
+		labels = self.labels()[:24]
+		template = frappe.get_doc("Dux Label Template", A4)
+		pdf = sheet_pdf(labels, template)
+		self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 1)
+		# row 8 too: every label its own GTIN, lot and expiry (or serial), in sheet order
+		self.assertEqual(decode_pdf(pdf, template), self.expected[:24])
+
+	def test_thirty_labels_downloaded_by_a_stock_user_fill_two_sheets_that_decode_label_by_label(self):
+		from pypdf import PdfReader
+
+		from dux_trace.api.labels import download_labels
+
+		with change_settings("Selling Settings", {"selling_price_list": self.price_list}):
+			with acting_as("Stock User"):
+				download_labels("Purchase Receipt", self.receipt, A4)
+				pdf = frappe.local.response.filecontent
+		self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 2)
+		self.assertEqual(decode_pdf(pdf, frappe.get_doc("Dux Label Template", A4)), self.expected)
+
+	def test_the_roll_decodes_label_by_label(self):
+		from pypdf import PdfReader
+
+		from dux_trace.stock.labels import sheet_pdf
+
+		template = frappe.get_doc("Dux Label Template", ROLL)
+		pdf = sheet_pdf(self.labels(), template)
+		self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 30)
+		self.assertEqual(decode_pdf(pdf, template, dpi=300), self.expected)
+
+	def test_a_lot_and_a_serial_too_long_for_two_gs1_128_symbols_get_a_gs1_datamatrix(self):
+		from dux_trace.core.labels import LabelData, plan_label
+		from dux_trace.stock.labels import sheet_pdf, template_fields, template_layout
+
+		expiry = self.expiry.strftime("%y%m%d")
+		labels = [
+			LabelData(
+				item_code=self.phone.name,
+				item_name="Smartphone A15 128 Go",
+				price_text="2 990.00 MAD",
+				lot="LOT-2025-ABCDEFGHIJ",
+				expiry=self.expiry,
+				serial=f"SN-{n:02d}-{frappe.generate_hash(length=14).upper()}",
+				gtin="03760000000017",
+			)
+			for n in range(26)
+		]
+		expected = [f"(01)03760000000017(17){expiry}(10){label.lot}(21){label.serial}" for label in labels]
+		for name, dpi in ((A4, 600), (ROLL, 300)):
+			template = frappe.get_doc("Dux Label Template", name)
+			plan = plan_label(labels[0], template_layout(template), template_fields(template))
+			self.assertEqual([symbol.symbology for symbol in plan.symbols], ["gs1_datamatrix"], name)
+			pdf = sheet_pdf(labels, template)
+			self.assertEqual(decode_pdf(pdf, template, dpi=dpi), expected, name)
+
+	def test_the_price_prints_with_the_currency_code_not_an_arabic_symbol(self):
+		from dux_trace.stock.labels import sheet_pdf
+
+		labels = self.labels()
+		self.assertEqual(labels[-1].price_text, "25.00 MAD")
+		with acting_as("Stock User"):
+			pdf = sheet_pdf(labels[6:9], frappe.get_doc("Dux Label Template", A4))
+		# what wkhtmltopdf drew: the PDF's text, as poppler reads it back
+		text = pdf_text(pdf)
+		self.assertEqual(text.count("25.00 MAD TTC"), 3, text)
+		self.assertNotIn("\u201a", text)
+		self.assertFalse(re.search(r"[\u0600-\u06ff]", text), text)
+
+
+def pdf_text(pdf: bytes) -> str:
+	with tempfile.TemporaryDirectory() as folder:
+		path = os.path.join(folder, "labels.pdf")
+		with open(path, "wb") as f:
+			f.write(pdf)
+		return subprocess.run(
+			["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True
+		).stdout
 
 
 class TestItemAndSerialLabels(TestCase):

@@ -117,6 +117,20 @@ class TestAfterSalesCheck(TestCase):
 		self.assertGreaterEqual(swapper.refused, 3)
 		self.assertGreaterEqual(swapper.never_sold_by_us, 3)
 
+	def test_every_role_the_counter_names_checks_a_device_and_reads_the_refusals(self):
+		from frappe.desk.query_report import run
+
+		from dux_trace.tests.utils import acting_as
+
+		for role in ("Stock User", "Sales User", "Stock Manager", "Sales Manager"):
+			with self.subTest(role=role), acting_as(role):
+				self.assertTrue(frappe.get_doc("Page", "after-sales-counter").is_permitted())
+				answer = check_serial(self.sold, CUSTOMER)
+				self.assertEqual(answer["verdict"], "Sold Here")
+				self.assertEqual(answer["verdict_label"], "Vendu ici")
+				run("Refused After-Sales Checks", filters={})
+				frappe.cache.delete_keys("dux_trace:after_sales_check:")
+
 	def test_users_without_stock_or_sales_roles_and_guests_are_refused(self):
 		clerk = make_user("sav.comptoir@dux-trace.test", ["Sales User"])
 		outsider = make_user("sans.role@dux-trace.test", [])

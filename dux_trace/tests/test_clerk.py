@@ -8,6 +8,8 @@
 - what was scanned is never sent back as HTML.
 """
 
+from typing import ClassVar
+
 import frappe
 from frappe.utils import add_days, nowdate, strip_html
 
@@ -192,3 +194,48 @@ class TestScansAreEscaped(TestCase):
 		with acting_as("Stock User", "Sales User"):
 			self.assertTrue(check_scan("Delivery Note", item, STORES, serial)["ok"])
 			self.assertFalse(check_scan("Delivery Note", item, STORES, imeis(1)[0])["ok"])
+
+
+class TestWorkspaceCards(TestCase):
+	"""Each number card and chart of the Traçabilité workspace, as each role that sees it."""
+
+	CARDS: ClassVar[dict[str, tuple[str, ...]]] = {
+		"Lots Near Expiry": ("Stock User", "Sales User", "Stock Manager", "Sales Manager"),
+		"Open Recalls": ("Stock User", "Sales User", "Stock Manager", "Sales Manager", "Item Manager"),
+		"Customers Still to Notify": ("Stock User", "Sales User", "Stock Manager"),
+		"FEFO Overrides This Month": ("Stock User", "Stock Manager"),
+		"Refused After-Sales Checks This Month": (
+			"Stock User",
+			"Sales User",
+			"Stock Manager",
+			"Sales Manager",
+		),
+	}
+
+	def test_each_card_counts_for_the_roles_that_see_it_and_hides_from_the_others(self):
+		from frappe.desk.doctype.number_card.number_card import get_result, has_permission
+
+		for name, roles in self.CARDS.items():
+			card = frappe.get_doc("Number Card", name)
+			for role in roles:
+				with self.subTest(card=name, role=role), acting_as(role):
+					self.assertTrue(has_permission(card, "read", frappe.session.user))
+					if card.type == "Custom":
+						value = frappe.get_attr(card.method)()["value"]
+					else:
+						value = get_result(card.as_dict(), card.filters_json)
+					self.assertGreaterEqual(value, 0)
+			with self.subTest(card=name, role="Accounts User"), acting_as("Accounts User"):
+				self.assertFalse(has_permission(card, "read", frappe.session.user))
+
+	def test_the_charts_show_to_the_roles_that_may_read_what_they_count(self):
+		from frappe.desk.doctype.dashboard_chart.dashboard_chart import has_permission
+
+		expiring = frappe.get_doc("Dashboard Chart", "Stock Expiring")
+		refused = frappe.get_doc("Dashboard Chart", "Refused After-Sales Checks")
+		with acting_as("Stock User"):
+			self.assertTrue(has_permission(expiring, "read", frappe.session.user))
+			self.assertTrue(has_permission(refused, "read", frappe.session.user))
+		with acting_as("Sales User"):
+			self.assertFalse(has_permission(expiring, "read", frappe.session.user))  # no valuation
+			self.assertTrue(has_permission(refused, "read", frappe.session.user))

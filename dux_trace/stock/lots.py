@@ -14,7 +14,7 @@ from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate, now
 
 from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
-from dux_trace.stock.documents import OUTGOING, SALES, outgoing_rows, row_stock_qty
+from dux_trace.stock.documents import OUTGOING, RECEIPTS, SALES, outgoing_rows, row_stock_qty
 
 #: Item flag: a tyre's lots are its DOT date codes (see dux_trace.stock.dot)
 DOT_FIELD = "dux_dot_tracked"
@@ -242,6 +242,12 @@ def ensure_lot(item_code: str, lot_no: str, expiry_date=None, manufacturing_date
 			exc=LotWithoutExpiryError,
 			title=_("Expiry Date Missing"),
 		)
+	if not may_receive():
+		frappe.throw(
+			_("You are not allowed to receive stock: lot {0} cannot be created.").format(frappe.bold(lot_no)),
+			frappe.PermissionError,
+		)
+	# ERPNext lets only Item Manager create a Batch; whoever may receive the goods records their lot
 	frappe.get_doc(
 		{
 			"doctype": "Batch",
@@ -250,5 +256,10 @@ def ensure_lot(item_code: str, lot_no: str, expiry_date=None, manufacturing_date
 			"expiry_date": expiry_date,
 			"manufacturing_date": manufacturing_date,
 		}
-	).insert()
+	).insert(ignore_permissions=True)
 	return lot_no
+
+
+def may_receive() -> bool:
+	"""The user may create or edit a receipt (Purchase Receipt, Purchase Invoice, Stock Entry)."""
+	return any(frappe.has_permission(doctype, ptype) for doctype in RECEIPTS for ptype in ("create", "write"))

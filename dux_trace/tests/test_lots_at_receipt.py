@@ -79,3 +79,23 @@ class TestLotsAtReceipt(TestCase):
 		self.assertIn("expiry date", str(raised.exception))
 		self.assertFalse(frappe.db.exists("Batch", "SIROP-77"))
 		self.assertFalse(frappe.db.exists("Stock Entry Detail", {"item_code": self.no_shelf_life}))
+
+	def test_the_storekeeper_receives_a_new_lot_though_erpnext_keeps_batches_to_item_managers(self):
+		from dux_trace.tests.utils import acting_as
+
+		lot = f"L-{frappe.generate_hash(length=6).upper()}"
+		with acting_as("Stock User"):
+			doc = receipt(self.yoghurt, 12, dux_lot_no=lot, dux_expiry_date=add_days(nowdate(), 20)).insert()
+			doc.submit()
+		self.assertEqual(doc.items[0].batch_no, lot)
+		self.assertEqual(
+			getdate(frappe.db.get_value("Batch", lot, "expiry_date")), getdate(add_days(nowdate(), 20))
+		)
+
+	def test_a_role_that_may_not_receive_creates_no_lot(self):
+		from dux_trace.stock.lots import ensure_lot
+		from dux_trace.tests.utils import acting_as
+
+		with acting_as("Sales User"), self.assertRaises(frappe.PermissionError):
+			ensure_lot(self.yoghurt, "L-NOT-MINE", add_days(nowdate(), 20))
+		self.assertFalse(frappe.db.exists("Batch", "L-NOT-MINE"))

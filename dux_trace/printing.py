@@ -3,27 +3,35 @@
 import frappe
 from frappe.utils import getdate
 
-from dux_trace.core.barcodes import BarcodeError, Symbology, element_string, render_svg
+from dux_trace.core.barcodes import BarcodeError, Symbology, render_svg
+from dux_trace.core.labels import LabelData, LabelLayoutError, choose_barcode
 from dux_trace.stock.labels import item_codes, price_incl_tax
 
 
 def label_barcode(item_code: str, batch_no: str | None = None, serial_no: str | None = None) -> str:
-	"""The label's barcode as inline SVG: GS1-128 (GTIN, expiry, lot, serial) when the item has a
-	GTIN, EAN-13 for the item alone, Code128 of the serial, lot or item code otherwise."""
-	gtin, _ean = item_codes(item_code)
+	"""The label's barcode as inline SVG, chosen as the label sheets choose it
+	(`core.labels.choose_barcode`, check digits verified): GS1-128 (GTIN, expiry, lot, serial) when
+	the item has a GTIN, EAN-13 for the item alone, Code128 of the serial, lot or item code
+	otherwise — and a Code128 when the GS1 data cannot be made (a wrong GTIN, a lot outside GS1's
+	characters)."""
+	gtin, ean = item_codes(item_code)
+	expiry = frappe.db.get_value("Batch", batch_no, "expiry_date") if batch_no else None
+	label = LabelData(
+		item_code=item_code,
+		lot=batch_no,
+		serial=serial_no,
+		expiry=getdate(expiry) if expiry else None,
+		gtin=gtin,
+		ean=ean,
+	)
 	try:
-		if gtin and (batch_no or serial_no):
-			expiry = frappe.db.get_value("Batch", batch_no, "expiry_date") if batch_no else None
-			data, text = element_string(
-				gtin, lot=batch_no, expiry=getdate(expiry) if expiry else None, serial=serial_no
-			)
-			return render_svg(data, Symbology.GS1_128, text=text)
-		if gtin and gtin.startswith("0"):
-			return render_svg(gtin[1:], Symbology.EAN13)
-		return render_svg(serial_no or batch_no or item_code, Symbology.CODE128)
-	except BarcodeError:
-		# a lot or serial outside the GS1 character set still gets a scannable Code128
-		return render_svg(serial_no or batch_no or item_code, Symbology.CODE128)
+		# an item label (no lot, no serial) is read at the till: its EAN-13
+		preferred = "ean13" if ean and not (batch_no or serial_no) else "auto"
+		symbology, data, text = choose_barcode(label, preferred)
+		return render_svg(data, symbology, text=text)
+	except (LabelLayoutError, BarcodeError):
+		code = serial_no or batch_no or item_code
+		return render_svg(code, Symbology.CODE128, text=code)
 
 
 def label_price(item_code: str) -> str:

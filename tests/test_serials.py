@@ -46,6 +46,7 @@ def test_scanner_noise_is_dropped_but_case_is_kept():
 	assert normalise("  SN-a1\r\n") == "SN-a1"
 	assert normalise("\x1dSN1\x1d") == "SN1"
 	assert split_serials("A\nB, C\n\n") == ["A", "B", "C"]
+	assert split_serials(["A", "B\nC"]) == ["A", "B", "C"]  # ERPNext may set a list
 	assert duplicates(["A", "B", "A", "A"]) == ["A"]
 
 

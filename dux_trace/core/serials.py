@@ -37,8 +37,11 @@ def normalise(scan: str | None) -> str:
 	return _CONTROL.sub("", scan or "").strip()
 
 
-def split_serials(text: str | None) -> list[str]:
-	"""Serials from a text field (one per line, or separated by commas), in order, blanks dropped."""
+def split_serials(text: str | Iterable[str] | None) -> list[str]:
+	"""Serials from a text field (one per line, or separated by commas), in order, blanks dropped.
+	A list is accepted too (ERPNext's own code sometimes puts one in the serial_no field)."""
+	if text is not None and not isinstance(text, str):
+		return [serial for part in text for serial in split_serials(part)]
 	return [s for s in (normalise(part) for part in re.split(r"[\n,]", text or "")) if s]
 
 

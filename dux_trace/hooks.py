@@ -98,12 +98,17 @@ def _events(*handlers: dict) -> dict:
 	return merged
 
 
+# the authorizations items and item groups require are cached (see articles.authorizations)
+_FORGET_REQUIREMENTS = "dux_trace.articles.authorizations.forget_requirements"
+
 doc_events = {
 	"Item": {
 		"before_validate": "dux_trace.overrides.item.before_validate",
 		"validate": "dux_trace.overrides.item.validate",
-		"on_update": "dux_trace.overrides.item.on_update",
+		"on_update": ["dux_trace.overrides.item.on_update", _FORGET_REQUIREMENTS],
+		"on_trash": _FORGET_REQUIREMENTS,
 	},
+	"Item Group": {"on_update": _FORGET_REQUIREMENTS, "on_trash": _FORGET_REQUIREMENTS},
 	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
 	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
 	"POS Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),
@@ -125,6 +130,10 @@ override_whitelisted_methods = {
 		"dux_trace.overrides.barcode_scan.search_for_serial_or_batch_or_barcode_number"
 	),
 	"erpnext.selling.page.point_of_sale.point_of_sale.get_items": "dux_trace.overrides.barcode_scan.get_items",
+	# the item search of sales documents leaves out what the customer lacks the authorization for
+	# (Link fields resolve their query without these overrides: search_link routes it)
+	"erpnext.controllers.queries.item_query": "dux_trace.overrides.item_query.item_query",
+	"frappe.desk.search.search_link": "dux_trace.overrides.item_query.search_link",
 }
 
 export_python_type_annotations = True

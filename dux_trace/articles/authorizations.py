@@ -7,11 +7,15 @@ enforced on save too.
 Queries per document, whatever its number of rows: the items' required types (1), their groups'
 (1 + the cached group tree), the types (1), the authorizations on file for the customer and the
 items (1), the customer's Party Specific Items (1).
+
+A refusal rolls its request back, so it is recorded in Dux Authorization Refusal by a background
+job pushed to Redis at once (`enqueue_after_commit=False`), outside the database transaction: the
+worker writes and commits it whatever becomes of the refused request.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, now_datetime, nowdate
+from frappe.utils import getdate, now_datetime, nowdate, strip_html
 from frappe.utils.nestedset import get_ancestors_of
 
 from dux_trace.core.authorizations import (
@@ -39,27 +43,51 @@ class PartyRestrictionError(frappe.ValidationError):
 	pass
 
 
+REQUIRED_KEY = "dux_trace:required_authorizations"
+
+
+def required_by() -> dict[str, dict[str, list[str]]]:
+	"""{"Item": {item: [types]}, "Item Group": {group: [types]}}: every requirement on file, kept in
+	the cache (a shop has a few dozen) and dropped when an item or item group is saved or deleted
+	(`forget_requirements`). A sale of items that need nothing then costs no query here."""
+
+	def read():
+		found: dict[str, dict[str, list[str]]] = {"Item": {}, "Item Group": {}}
+		for row in frappe.get_all(
+			CHILD,
+			filters={"parenttype": ("in", list(found)), "parentfield": ITEM_FIELD},
+			fields=["parenttype", "parent", "authorization_type"],
+			order_by="idx asc",
+		):
+			found[row.parenttype].setdefault(row.parent, []).append(row.authorization_type)
+		return found
+
+	return frappe.cache.get_value(REQUIRED_KEY, read)
+
+
+def forget_requirements(doc=None, method=None):
+	"""doc_events of Item and Item Group (on_update, on_trash): their requirements may have changed;
+	and again if the change is rolled back (the cache may have been read in between)."""
+	frappe.cache.delete_value(REQUIRED_KEY)
+	frappe.db.after_rollback.add(lambda: frappe.cache.delete_value(REQUIRED_KEY))
+
+
 def types_required_by(parenttype: str, names) -> dict[str, list[str]]:
-	names = list(set(filter(None, names)))
-	if not names:
-		return {}
-	found: dict[str, list[str]] = {}
-	for row in frappe.get_all(
-		CHILD,
-		filters={"parenttype": parenttype, "parent": ("in", names), "parentfield": ITEM_FIELD},
-		fields=["parent", "authorization_type"],
-		order_by="idx asc",
-	):
-		found.setdefault(row.parent, []).append(row.authorization_type)
-	return found
+	on_file = required_by()[parenttype]
+	return {name: on_file[name] for name in set(filter(None, names)) if name in on_file}
 
 
 def rows_of(doc) -> list[Row]:
 	items = [row for row in doc.get("items") if row.item_code]
+	on_file = required_by()
+	if not items or not (on_file["Item"] or on_file["Item Group"]):
+		return []
 	groups = {row.item_code: frappe.get_cached_value("Item", row.item_code, "item_group") for row in items}
-	chains = {
-		group: [group, *get_ancestors_of("Item Group", group)] for group in set(groups.values()) if group
-	}
+	chains = (
+		{group: [group, *get_ancestors_of("Item Group", group)] for group in set(groups.values()) if group}
+		if on_file["Item Group"]
+		else {}
+	)
 	item_types = types_required_by("Item", groups)
 	group_types = types_required_by("Item Group", [g for chain in chains.values() for g in chain])
 	return [
@@ -137,7 +165,46 @@ def validate_authorizations(doc):
 		message += "<br><br>" + _(
 			"A user with the role {0} may sell it anyway with an Authorization Override Reason."
 		).format(frappe.bold(_(role)))
+	queue_refusals(doc, gaps)
 	frappe.throw(message, AuthorizationMissingError, title=_("Authorization Missing"))
+
+
+REFUSAL_JOB = "dux_trace.articles.authorizations.record_refusals"
+
+
+def queue_refusals(doc, gaps: list[Missing]):
+	"""Queue the refusal's record: Redis at once, not after a commit that will never come. The job
+	id is kept in `doc.flags.dux_refusal_job`. A queue that cannot be reached loses the record, never
+	the refusal."""
+	refusals = [
+		{
+			"timestamp": str(now_datetime()),
+			"user": frappe.session.user,
+			"reference_doctype": doc.doctype,
+			# a new document's save is refused: its name will not exist
+			"reference_name": None if doc.flags.in_insert or doc.is_new() else doc.name,
+			"customer": doc.get("customer")
+			or (doc.get("party_name") if doc.get("quotation_to") == "Customer" else None),
+			"item_code": gap.item_code,
+			"authorization_type": gap.authorization_type,
+			"message": strip_html(describe(gap)),
+		}
+		for gap in gaps
+	]
+	job_id = f"dux-authorization-refusal-{frappe.generate_hash(length=12)}"
+	try:
+		frappe.enqueue(
+			REFUSAL_JOB, queue="short", job_id=job_id, enqueue_after_commit=False, refusals=refusals
+		)
+		doc.flags.dux_refusal_job = job_id
+	except Exception:
+		frappe.logger("dux_trace").exception("authorization refusal not recorded: %s", refusals)
+
+
+def record_refusals(refusals: list[dict]):
+	"""Background job: one Dux Authorization Refusal per missing authorization."""
+	for refusal in refusals:
+		frappe.get_doc({"doctype": "Dux Authorization Refusal", **refusal}).insert(ignore_permissions=True)
 
 
 def record_overrides(doc):

@@ -15,6 +15,7 @@ from frappe import _
 from frappe.utils import flt
 
 from dux_trace.stock.documents import OUTGOING, is_outgoing, outgoing_rows, row_stock_qty
+from dux_trace.stock.items import item_facts
 
 FIELD = "dux_negative_stock"
 
@@ -42,13 +43,8 @@ def validate_negative_stock(doc):
 		out[(row.item_code, row.get(OUTGOING[doc.doctype].warehouse))] += row_stock_qty(row)
 	if not out:
 		return
-	forbidden = set(
-		frappe.get_all(
-			"Item",
-			filters={"name": ("in", list({item for item, _w in out})), FIELD: "Forbidden"},
-			pluck="name",
-		)
-	)
+	facts = item_facts(doc, {item for item, _w in out})
+	forbidden = {code for code, item in facts.items() if item.get(FIELD) == "Forbidden"}
 	for (item_code, warehouse), qty in out.items():
 		if item_code not in forbidden:
 			continue

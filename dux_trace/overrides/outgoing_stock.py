@@ -30,6 +30,7 @@ from dux_trace.stock.lots import (
 	lots_in_warehouse,
 	make_outward_bundle,
 	shelf_life_rule,
+	start_of_save,
 )
 from dux_trace.stock.quarantine import refuse_recalled_serials
 
@@ -55,7 +56,7 @@ def before_validate(doc, method=None):
 	if doc.docstatus == 2 or not is_outgoing(doc):
 		return
 	refuse_recalled_serials(doc)
-	doc.flags.pop("dux_trace_lots", None)  # a new save: read the lots again (see lots_in_warehouse)
+	start_of_save(doc)
 	if lines := batch_lines(doc):
 		if doc.doctype != "Pick List":  # its locations are rebuilt in before_save: see repick_fefo
 			fill_lots_fefo(doc, lines)

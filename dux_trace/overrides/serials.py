@@ -37,7 +37,7 @@ from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import ge
 from dux_trace.stock.documents import is_receipt, is_sale
 from dux_trace.stock.serials import (
 	SCANNED_FIELD,
-	held_elsewhere,
+	held_elsewhere_by_item,
 	receipt_message,
 	sale_message,
 	serial_lines,
@@ -150,9 +150,12 @@ def validate_sale(doc, method=None):
 		if count > 1
 	]
 	states = serial_states(counts)
+	serials_by_item: dict[str, set[str]] = {}
+	for line in lines:
+		serials_by_item.setdefault(line.item_code, set()).update(line.serials)
+	held = held_elsewhere_by_item(serials_by_item, doc)
 	for line in lines:
 		strict_line = sale_strict(line)
-		held = held_elsewhere(line.serials, line.item_code, doc)
 		for serial in line.serials:
 			verdict = check_sale_scan(
 				serial,

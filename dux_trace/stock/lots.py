@@ -15,6 +15,7 @@ from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate, now
 from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
 from dux_trace.stock.documents import OUTGOING, RECEIPTS, SALES, outgoing_rows, row_stock_qty
+from dux_trace.stock.items import forget, items_where
 
 #: Item flag: a tyre's lots are its DOT date codes (see dux_trace.stock.dot)
 DOT_FIELD = "dux_dot_tracked"
@@ -32,23 +33,11 @@ class Line:
 	dated: bool
 
 
-def items_where(item_codes, flag: str, fields: list[str]) -> dict:
-	"""{item_code: row} for those of the items that have `flag` set (has_batch_no, has_serial_no)."""
-	if not item_codes:
-		return {}
-	return {
-		item.name: item
-		for item in frappe.get_all(
-			"Item", filters={"name": ("in", list(item_codes)), flag: 1}, fields=["name", *fields]
-		)
-	}
-
-
 def batch_lines(doc) -> list[Line]:
 	rows = outgoing_rows(doc)
 	if not rows:
 		return []
-	items = items_where({row.item_code for row in rows}, "has_batch_no", ["has_expiry_date", DOT_FIELD])
+	items = items_where(doc, {row.item_code for row in rows}, "has_batch_no")
 	return [
 		Line(
 			row=row,
@@ -60,6 +49,14 @@ def batch_lines(doc) -> list[Line]:
 		for row in rows
 		if row.item_code in items
 	]
+
+
+def start_of_save(doc) -> None:
+	"""A new save or submit of the document: read its items, lots and customer's rule again (each is
+	read once per save, see lots_in_warehouse)."""
+	for flag in ("dux_trace_lots", "dux_shelf_life"):
+		doc.flags.pop(flag, None)
+	forget(doc)
 
 
 def lots_in_warehouse(item_code: str, warehouse: str, doc) -> list[Lot]:
@@ -144,15 +141,22 @@ def shelf_life_rule(doc) -> ShelfLifeRule | None:
 	customer = doc.get("customer")
 	if not customer or doc.doctype not in (*SALES, "Pick List"):
 		return None
+	flags = getattr(doc, "flags", None)
+	cached = flags.get("dux_shelf_life") if flags is not None else None
+	if cached and cached[0] == customer:
+		return cached[1]
 	values = frappe.db.get_value(
 		"Customer", customer, ["dux_min_shelf_life_days", "dux_min_shelf_life_percent"], as_dict=True
 	)
-	if not values or not (values.dux_min_shelf_life_days or values.dux_min_shelf_life_percent):
-		return None
-	return ShelfLifeRule(
-		min_days=cint(values.dux_min_shelf_life_days) or None,
-		min_percent=flt(values.dux_min_shelf_life_percent) or None,
-	)
+	rule = None
+	if values and (values.dux_min_shelf_life_days or values.dux_min_shelf_life_percent):
+		rule = ShelfLifeRule(
+			min_days=cint(values.dux_min_shelf_life_days) or None,
+			min_percent=flt(values.dux_min_shelf_life_percent) or None,
+		)
+	if flags is not None:
+		flags.dux_shelf_life = (customer, rule)  # for this save (see lots_in_warehouse)
+	return rule
 
 
 def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:

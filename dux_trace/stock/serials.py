@@ -18,7 +18,7 @@ from frappe.utils import escape_html, get_datetime
 from dux_trace.compat import bundle_posted_at
 from dux_trace.core.serials import Movement, ScanVerdict, SerialEvent, SerialState, split_serials
 from dux_trace.stock.documents import SALES, row_stock_qty, row_warehouse
-from dux_trace.stock.lots import items_where
+from dux_trace.stock.items import items_where
 from dux_trace.stock.trace import bundle_entries, one_row_per_sale
 
 SCANNED_FIELD = "dux_scanned_serials"
@@ -65,9 +65,7 @@ def serial_lines(doc, inward: bool) -> list[SerialLine]:
 	]
 	if not rows:
 		return []
-	items = items_where(
-		{row.item_code for row, _ in rows}, "has_serial_no", ["dux_serial_pattern", "dux_scan_serial_at_sale"]
-	)
+	items = items_where(doc, {row.item_code for row, _ in rows}, "has_serial_no")
 	return [
 		SerialLine(
 			row=row,
@@ -105,10 +103,19 @@ def serial_states(serials: Iterable[str], for_update: bool = False) -> dict[str,
 
 
 def held_elsewhere(serials: Iterable[str], item_code: str, doc) -> dict[str, str]:
+	"""Serials of one item already on another open sale: see held_elsewhere_by_item."""
+	return held_elsewhere_by_item({item_code: serials}, doc)
+
+
+def held_elsewhere_by_item(serials_by_item: dict[str, Iterable[str]], doc) -> dict[str, str]:
 	"""Serials already on another open sale: a draft Delivery Note / Sales Invoice / POS Invoice
 	(in its bundle or its serial_no field), or a submitted POS Invoice not yet consolidated
-	(POS moves no stock until its closing). {serial: "DocType name"}."""
-	serials = set(serials)
+	(POS moves no stock until its closing). {serial: "DocType name"}.
+
+	One query on the bundles, then at most one per sales doctype on the rows' serial_no field, for
+	all of the document's items at once."""
+	wanted = {item: set(serials) for item, serials in serials_by_item.items() if serials}
+	serials = set().union(*wanted.values()) if wanted else set()
 	if not serials:
 		return {}
 	found: dict[str, str] = {}
@@ -134,23 +141,27 @@ def held_elsewhere(serials: Iterable[str], item_code: str, doc) -> dict[str, str
 	for doctype in SALES:
 		child = frappe.qb.DocType(f"{doctype} Item")
 		parent = frappe.qb.DocType(doctype)
-		like = None
-		for serial in serials - set(found):
-			condition = child.serial_no.like(f"%{serial}%")
-			like = condition if like is None else like | condition
-		if like is None:
+		searched = None
+		for item_code, item_serials in wanted.items():
+			like = None
+			for serial in item_serials - set(found):
+				condition = child.serial_no.like(f"%{serial}%")
+				like = condition if like is None else like | condition
+			if like is not None:
+				condition = (child.item_code == item_code) & like
+				searched = condition if searched is None else searched | condition
+		if searched is None:
 			break
 		query = (
 			frappe.qb.from_(child)
 			.join(parent)
 			.on(child.parent == parent.name)
-			.select(child.serial_no, parent.name, parent.docstatus)
-			.where(child.item_code == item_code)
+			.select(child.item_code, child.serial_no, parent.name, parent.docstatus)
 			.where(child.parenttype == doctype)
 			.where(parent.docstatus < 2)
 			.where(parent.name != (doc.name or ""))
 			.where(parent.is_return == 0)
-			.where(like)
+			.where(searched)
 		)
 		if doctype == "POS Invoice":
 			query = query.where(
@@ -161,7 +172,7 @@ def held_elsewhere(serials: Iterable[str], item_code: str, doc) -> dict[str, str
 		else:
 			query = query.where(parent.docstatus == 0)
 		for row in query.run(as_dict=True):
-			for serial in set(split_serials(row.serial_no)) & serials:
+			for serial in set(split_serials(row.serial_no)) & wanted.get(row.item_code, set()):
 				found.setdefault(serial, f"{doctype} {row.name}")
 	return found
 

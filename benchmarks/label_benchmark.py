@@ -15,7 +15,7 @@ import argparse
 import sys
 
 import frappe
-from bulk import site_connection, timed
+from bulk import site_connection, test_setup, timed
 from frappe.utils import add_days, nowdate
 
 PREFIX = "BLBL"
@@ -34,10 +34,9 @@ def main():
 
 
 def make_receipt(count: int) -> str:
-	from dux_trace.tests.utils import COMPANY, CURRENCY, STORES, SUPPLIER, before_tests, make_item
+	from dux_trace.tests.utils import COMPANY, CURRENCY, STORES, SUPPLIER, make_item
 
-	if not frappe.db.exists("Company", COMPANY):
-		before_tests()
+	test_setup()
 	name = frappe.db.get_value(
 		"Purchase Receipt", {"supplier_delivery_note": f"{PREFIX}-{count}", "docstatus": 1}
 	)

@@ -8,9 +8,12 @@ stock ledger rows — each with its Serial and Batch Bundle and entry, as ERPNex
 by bulk inserts (realistic rows, no controllers), then times, for one lot, warm, median of runs:
 
 - dux_trace: the recall list (`trace.customers_of`) and the whole Lot Trace report;
-- ERPNext: the Stock Ledger report filtered by that lot (company, whole period).
+- ERPNext: the Stock Ledger report filtered by that lot (company, whole period);
+- ERPNext version-16 (where it exists): its "Serial No and Batch Traceability" report for that
+  lot (item and lot given), direction Both (what Lot Trace shows: where the lot came from and where
+  it went) and Forward (where it went: the recall).
 
-Prints the server times and the ratio. Nothing is asserted: this measures.
+Prints the server times and the ratios. Nothing is asserted: this measures.
 """
 
 import argparse
@@ -19,7 +22,15 @@ import sys
 import time
 
 import frappe
-from bulk import flush_ledger, insert, insert_customers, insert_delivery_notes, ms, site_connection
+from bulk import (
+	flush_ledger,
+	insert,
+	insert_customers,
+	insert_delivery_notes,
+	ms,
+	site_connection,
+	test_setup,
+)
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BENCH"
@@ -41,10 +52,9 @@ def main():
 
 
 def generate(lots: int, rows: int) -> tuple[str, str]:
-	from dux_trace.tests.utils import COMPANY, STORES, before_tests, make_item
+	from dux_trace.tests.utils import COMPANY, STORES, make_item
 
-	if not frappe.db.exists("Company", COMPANY):
-		before_tests()  # ERPNext's setup (as for tests) and the Dux test company
+	test_setup()  # ERPNext's setup (as for tests) and the Dux test company
 	item = make_item(f"{PREFIX} Lait", "Lot", shelf_life_in_days=365).name
 	frappe.db.commit()
 	have = frappe.db.count("Serial and Batch Entry", {"batch_no": ("like", f"{PREFIX}-L%")})
@@ -65,9 +75,29 @@ def generate(lots: int, rows: int) -> tuple[str, str]:
 	lot_names = [f"{PREFIX}-L{i:06d}" for i in range(lots)]
 	insert(
 		"Batch",
-		["name", "batch_id", "item", "expiry_date", "manufacturing_date", "use_batchwise_valuation", *base],
 		[
-			(b, b, item, add_days(today, 30 + i % 300), add_days(today, -30), 1, *base.values())
+			"name",
+			"batch_id",
+			"item",
+			"expiry_date",
+			"manufacturing_date",
+			"use_batchwise_valuation",
+			"reference_doctype",
+			"reference_name",
+			*base,
+		],
+		[
+			(
+				b,
+				b,
+				item,
+				add_days(today, 30 + i % 300),
+				add_days(today, -30),
+				1,
+				"Stock Entry",  # the lot came in on its Stock Entry, as ERPNext records it
+				f"{PREFIX}-SE-{i:06d}",
+				*base.values(),
+			)
 			for i, b in enumerate(lot_names)
 		],
 	)
@@ -189,7 +219,20 @@ def measure(item: str, company: str, runs: int, lots: int):
 		batch_no=lot,
 	)
 	ledger_ms = ms(lambda: stock_ledger(frappe._dict(filters)), max(1, runs // 2))
-	ledger_item_ms = ms(lambda: stock_ledger(frappe._dict(filters, item_code=item)), max(1, runs // 2))
+	ledger_item_ms = ms(lambda: stock_ledger(frappe._dict(filters, item_code=[item])), max(1, runs // 2))
+
+	traceability = traceability_report()
+	if traceability:
+		trace_filters = frappe._dict(item_code=item, batches=[lot])
+		trace_both_ms = ms(
+			lambda: traceability(frappe._dict(trace_filters, traceability_direction="Both")),
+			max(1, runs // 2),
+		)
+		trace_forward_ms = ms(
+			lambda: traceability(frappe._dict(trace_filters, traceability_direction="Forward")),
+			max(1, runs // 2),
+		)
+		_columns, trace_rows = traceability(frappe._dict(trace_filters, traceability_direction="Both"))
 
 	rows = frappe.db.count("Stock Ledger Entry")
 	print(f"stock ledger rows on the site: {rows:,}; lots: {frappe.db.count('Batch'):,}")
@@ -201,6 +244,29 @@ def measure(item: str, company: str, runs: int, lots: int):
 	print(
 		f"ratio Stock Ledger / Lot Trace: {ledger_ms / report_ms:.1f}x; / recall list: {ledger_ms / recall_ms:.1f}x"
 	)
+	if traceability:
+		print(
+			f"ERPNext Serial No and Batch Traceability, same lot: {trace_both_ms:8.1f} ms (Both, "
+			f"{len(trace_rows)} rows); {trace_forward_ms:.1f} ms (Forward)"
+		)
+		print(
+			f"ratio Traceability (Both) / Lot Trace: {trace_both_ms / report_ms:.1f}x; "
+			f"Traceability (Forward) / Lot Trace: {trace_forward_ms / report_ms:.1f}x, / recall list: "
+			f"{trace_forward_ms / recall_ms:.1f}x"
+		)
+	else:
+		print("ERPNext Serial No and Batch Traceability: not in this ERPNext (version-16 report)")
+
+
+def traceability_report():
+	"""ERPNext's Serial No and Batch Traceability report (version-16), or None."""
+	try:
+		from erpnext.stock.report.serial_no_and_batch_traceability.serial_no_and_batch_traceability import (
+			execute,
+		)
+	except ImportError:
+		return None
+	return execute
 
 
 if __name__ == "__main__":

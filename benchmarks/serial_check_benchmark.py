@@ -25,7 +25,15 @@ import sys
 import time
 
 import frappe
-from bulk import flush_ledger, insert, insert_customers, insert_delivery_notes, ms, site_connection
+from bulk import (
+	flush_ledger,
+	insert,
+	insert_customers,
+	insert_delivery_notes,
+	ms,
+	site_connection,
+	test_setup,
+)
 from frappe.utils import add_days, getdate, nowdate
 
 PREFIX = "BSER"
@@ -51,10 +59,9 @@ def serial_name(i: int) -> str:
 
 
 def generate(serials: int) -> tuple[str, str]:
-	from dux_trace.tests.utils import COMPANY, STORES, before_tests, make_item
+	from dux_trace.tests.utils import COMPANY, STORES, make_item
 
-	if not frappe.db.exists("Company", COMPANY):
-		before_tests()
+	test_setup()
 	item = make_item(f"{PREFIX} iPhone 15", "Serial", dux_warranty_months=12).name
 	frappe.db.commit()
 	sold_count = int(serials * SOLD_SHARE)

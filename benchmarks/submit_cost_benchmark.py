@@ -11,7 +11,10 @@ turns document by document so that load on the machine falls on both alike. Meas
   ERPNext by its own FIFO auto-pick;
 - a Sales Invoice with update stock of a serialized item, the serial given.
 It prints the median wall time (ms), the SQL statements MariaDB counted for the session
-(`Questions`), and the ratios app / plain.
+(`Questions`), and the ratios app / plain. Then, outside the timed runs, one more document of each
+kind on the app site with every SQL statement traced to the dux_trace function it came from (the
+outermost dux_trace frame on the stack: the hook; and the innermost: the function that asked):
+where the app's extra statements are.
 """
 
 import argparse
@@ -42,7 +45,10 @@ def worker(site: str):
 		command = json.loads(line)
 		if command["op"] == "stop":
 			break
-		print(json.dumps(measure(command["op"], command["n"])), flush=True)
+		if command.get("profile"):
+			print(json.dumps(profile(command["op"], command["n"])), flush=True)
+		else:
+			print(json.dumps(measure(command["op"], command["n"])), flush=True)
 	frappe.destroy()
 
 
@@ -59,6 +65,24 @@ def prepare():
 	if frappe.get_meta("Stock Settings").has_field("enable_serial_and_batch_no_for_item"):
 		# version-16 sites start with it off: both sites need it on to sell lots and serials
 		frappe.db.set_single_value("Stock Settings", "enable_serial_and_batch_no_for_item", 1)
+	# a new site whose setup wizard was not run lacks what a company and items need: ERPNext's
+	# fixtures (item groups, UOMs, warehouse types...), as the wizard installs them
+	if not frappe.db.exists("Item Group", "All Item Groups"):
+		from erpnext.setup.setup_wizard.operations.install_fixtures import install
+
+		install(country="Morocco")
+	year = nowdate()[:4]
+	if not frappe.db.get_value(
+		"Fiscal Year", {"year_start_date": ("<=", nowdate()), "year_end_date": (">=", nowdate())}
+	):
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": year,
+				"year_start_date": f"{year}-01-01",
+				"year_end_date": f"{year}-12-31",
+			}
+		).insert()
 	if not frappe.db.exists("Company", COMPANY):
 		frappe.get_doc(
 			{
@@ -136,6 +160,45 @@ def prepare():
 			use_serial_batch_fields=1,
 		)
 	frappe.db.commit()
+
+
+def profile(op: str, n: int) -> dict:
+	"""One document like `measure`, every statement sent through frappe.db.sql counted by the
+	dux_trace functions on its stack."""
+	import collections
+
+	import frappe
+
+	outer, inner = collections.Counter(), collections.Counter()
+	total = [0]
+	sql = frappe.db.sql
+
+	def traced(*args, **kwargs):
+		total[0] += 1
+		frames = []
+		frame = sys._getframe(1)
+		while frame:
+			module = frame.f_globals.get("__name__", "")
+			if module.startswith("dux_trace"):
+				frames.append(f"{module.removeprefix('dux_trace.')}.{frame.f_code.co_name}")
+			frame = frame.f_back
+		if frames:  # innermost first
+			inner[frames[0]] += 1
+			outer[frames[-1]] += 1
+		return sql(*args, **kwargs)
+
+	frappe.db.sql = traced
+	try:
+		result = measure(op, n)
+	finally:
+		frappe.db.sql = sql
+	return {
+		**result,
+		"python_sql": total[0],
+		"app_sql": sum(outer.values()),
+		"outer": outer.most_common(12),
+		"inner": inner.most_common(12),
+	}
 
 
 def measure(op: str, n: int) -> dict:
@@ -227,6 +290,12 @@ def main():
 				result = ask(label, op, n)
 				if n >= 3:  # warm-up
 					results[(label, op)].append(result)
+	profiles = {}
+	for op in ("delivery_note", "sales_invoice"):
+		proc = procs["app"]
+		proc.stdin.write(json.dumps({"op": op, "n": args.runs + 3, "profile": True}) + "\n")
+		proc.stdin.flush()
+		profiles[op] = json.loads(proc.stdout.readline())
 	for proc in procs.values():
 		proc.stdin.write(json.dumps({"op": "stop"}) + "\n")
 		proc.stdin.flush()
@@ -247,6 +316,13 @@ def main():
 			f"{label}: app {app:.1f} ms / {app_q:.0f} SQL, plain ERPNext {plain:.1f} ms / {plain_q:.0f} SQL "
 			f"-> ratio {app / plain:.2f}x, +{app_q - plain_q:.0f} SQL"
 		)
+	for op, found in profiles.items():
+		print(
+			f"{op}, one traced document on the app site: {found['python_sql']} statements through "
+			f"frappe.db.sql, {found['app_sql']} with dux_trace on the stack"
+		)
+		print("  by hook (outermost dux_trace frame): " + "; ".join(f"{f} {c}" for f, c in found["outer"]))
+		print("  by caller (innermost dux_trace frame): " + "; ".join(f"{f} {c}" for f, c in found["inner"]))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,16 @@ listed, so a second run changes nothing. Where a Bin's stock value disagrees wit
 ledger, ERPNext's valuation itself is wrong: a Repost Item Valuation is queued (never a ledger row
 written by hand).
 
+The items are read by chunks of CHUNK_SIZE, in 6 queries per chunk whatever its size, 7 when a
+Bin disagrees with its ledger (`costs.cost_bases_of`: the last received purchase per item from
+Purchase Receipts and from Purchase Invoices, the company's stock per item from the Bins, the
+recent receipts per item and warehouse from the ledger; `stock.bins.valuation_differences_of`: the
+Bins and the ledger's last stock value per item and warehouse, and the first posting date of
+those that differ), then one UPDATE per item whose stored costs changed and a
+Repost Item Valuation per Bin that disagrees; the progress is published once per chunk, and the
+result rows are inserted together at the end (`save_results`). The figures are those of
+`costs.cost_bases`, the article card's.
+
 *Stock Quantities*: `stock.bins` compares each Bin with its ledger and fixes it with ERPNext's
 `repost_stock`.
 """
@@ -16,7 +26,8 @@ from frappe import _
 from frappe.utils import flt, now_datetime
 
 from dux_trace.core.pricing import Basis
-from dux_trace.pricing.costs import cost_bases
+from dux_trace.pricing.costs import cost_bases_of
+from dux_trace.stock.bins import valuation_differences_of
 
 #: stored cost field on Item, per basis
 STORED_FIELDS = {
@@ -27,6 +38,9 @@ STORED_FIELDS = {
 	Basis.CRP: "dux_cost_crp",
 }
 UPDATED_FIELD = "dux_costs_updated_on"
+#: items read together (each query of a chunk lists them in an IN)
+CHUNK_SIZE = 500
+#: Bins rebuilt between two progress messages (Stock Quantities)
 PROGRESS_EVERY = 50
 
 
@@ -56,34 +70,42 @@ def recalculate_costs(run) -> None:
 		else {}
 	)
 	changes = 0
-	for index, item_code in enumerate(items, 1):
-		bases, _purchase = cost_bases(item_code, run.company)
-		update = {}
-		for basis, value in bases.items():
-			field = STORED_FIELDS[basis]
-			old, new = flt(stored[item_code].get(field)), flt(value) if value is not None else 0.0
-			if old != new:
-				update[field] = new
-				run.append(
-					"results",
-					{"item_code": item_code, "figure": _(basis.value), "old_value": old, "new_value": new},
-				)
-		if update:
-			changes += len(update)
-			update[UPDATED_FIELD] = now_datetime()
-			frappe.db.set_value("Item", item_code, update, update_modified=False)
-		changes += queue_valuation_repost(run, item_code)
-		progress(run, index, len(items))
+	for start in range(0, len(items), CHUNK_SIZE):
+		chunk = items[start : start + CHUNK_SIZE]
+		bases_of = cost_bases_of(chunk, run.company)
+		differences_of = valuation_differences_of(run.company, chunk)
+		for item_code in chunk:
+			bases, _purchase = bases_of[item_code]
+			update = {}
+			for basis, value in bases.items():
+				field = STORED_FIELDS[basis]
+				old, new = flt(stored[item_code].get(field)), flt(value) if value is not None else 0.0
+				if old != new:
+					update[field] = new
+					run.append(
+						"results",
+						{
+							"item_code": item_code,
+							"figure": _(basis.value),
+							"old_value": old,
+							"new_value": new,
+						},
+					)
+			if update:
+				changes += len(update)
+				update[UPDATED_FIELD] = now_datetime()
+				frappe.db.set_value("Item", item_code, update, update_modified=False)
+			changes += queue_valuation_repost(run, item_code, differences_of.get(item_code, []))
+		publish_progress(run, start + len(chunk), len(items))
 	run.items_checked, run.changes = len(items), changes
 
 
-def queue_valuation_repost(run, item_code: str) -> int:
-	"""A Repost Item Valuation for each of the item's Bins whose stock value is not its ledger's."""
-	from dux_trace.stock.bins import valuation_differences
-
+def queue_valuation_repost(run, item_code: str, differences) -> int:
+	"""A Repost Item Valuation for each of the item's Bins whose stock value is not its ledger's
+	(`differences`, from `stock.bins.valuation_differences_of`)."""
 	queued = 0
-	for diff in valuation_differences(run.company, item_code):
-		from erpnext.stock.stock_ledger import create_repost_item_valuation_entry
+	for diff in differences:
+		from erpnext.controllers.stock_controller import create_repost_item_valuation_entry
 
 		create_repost_item_valuation_entry(
 			{
@@ -110,14 +132,62 @@ def queue_valuation_repost(run, item_code: str) -> int:
 
 
 def progress(run, done: int, total: int):
+	"""The progress of the Bins rebuilt, published every PROGRESS_EVERY."""
 	if done == total or done % PROGRESS_EVERY == 0:
-		frappe.publish_progress(
-			done * 100 / max(total, 1),
-			title=_("Recalculating"),
-			doctype=run.doctype,
-			docname=run.name,
-			description=_("{0} of {1}").format(done, total),
-		)
+		publish_progress(run, done, total)
+
+
+def publish_progress(run, done: int, total: int):
+	frappe.publish_progress(
+		done * 100 / max(total, 1),
+		title=_("Recalculating"),
+		doctype=run.doctype,
+		docname=run.name,
+		description=_("{0} of {1}").format(done, total),
+	)
+
+
+RESULT_FIELDS = ("item_code", "warehouse", "figure", "old_value", "new_value", "action")
+
+
+def save_results(doc, results) -> None:
+	"""The run's result rows, inserted together (`frappe.db.bulk_insert`): a first run over 10,000
+	items lists 50,000 of them, and saving them one by one with the run (a link check and an INSERT
+	each) took 9 of its 47 s in benchmarks/card_benchmark.py. Their values come from the Item, Bin
+	and ledger tables just read: nothing to check."""
+	now, user = now_datetime(), frappe.session.user
+	frappe.db.bulk_insert(
+		"Dux Recalculation Result",
+		fields=[
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"docstatus",
+			"owner",
+			"modified_by",
+			"creation",
+			"modified",
+			*RESULT_FIELDS,
+		],
+		values=[
+			(
+				frappe.generate_hash(length=10),
+				doc.name,
+				doc.doctype,
+				"results",
+				idx,
+				0,
+				user,
+				user,
+				now,
+				now,
+				*(row.get(field) for field in RESULT_FIELDS),
+			)
+			for idx, row in enumerate(results, 1)
+		],
+	)
 
 
 def run(name: str):
@@ -132,8 +202,11 @@ def run(name: str):
 			recalculate_bins(doc, progress)
 		else:
 			recalculate_costs(doc)
+		results = doc.get("results")
+		doc.set("results", [])
 		doc.status, doc.finished_at = "Completed", now_datetime()
 		doc.save(ignore_permissions=True)
+		save_results(doc, results)
 	except Exception:
 		frappe.db.rollback()
 		doc = frappe.get_doc("Dux Recalculation", name)

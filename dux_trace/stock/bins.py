@@ -6,10 +6,8 @@ uncancelled Stock Ledger Entries' `actual_qty`) and its `stock_value` the ledger
 `repost_stock` rebuilds a Bin from the ledger. One grouped query reads every balance (index
 item_code, warehouse on the ledger).
 
-A Bin's `stock_value` should be the ledger's last `stock_value` there: `valuation_differences`
-reads it for one item (per Bin, the last row and, where it differs, the first posting date);
-`valuation_differences_of`, for a chunk of items of the recalculation, in 2 queries whatever the
-chunk's size (the company's Bins of the items; the ledger rows of the items at their newest
+A Bin's `stock_value` should be the ledger's last `stock_value` there: `valuation_differences_of`
+reads it for a chunk of items of the recalculation, in 2 queries whatever the chunk's size (the company's Bins of the items; the ledger rows of the items at their newest
 posting_datetime per warehouse, `MAX(posting_datetime) ... GROUP BY item_code, warehouse` joined
 back to the ledger, the last created kept), and a third only when some Bin differs (its first
 posting date, `MIN(posting_date) GROUP BY item_code, warehouse`). A window function
@@ -81,55 +79,9 @@ def bin_differences(company: str, item_code: str | None = None, item_codes=None)
 	]
 
 
-def valuation_differences(company: str, item_code: str) -> list[ValuationDifference]:
-	"""The item's Bins whose stock value is not the ledger's last stock value (money compared at
-	the currency's precision)."""
-	from dux_trace.pricing.costs import company_currency, currency_digits
-
-	digits = currency_digits(company_currency(company))
-	bin_, warehouse, sle = (
-		frappe.qb.DocType("Bin"),
-		frappe.qb.DocType("Warehouse"),
-		frappe.qb.DocType("Stock Ledger Entry"),
-	)
-	bins = (
-		frappe.qb.from_(bin_)
-		.inner_join(warehouse)
-		.on(warehouse.name == bin_.warehouse)
-		.select(bin_.warehouse, bin_.stock_value)
-		.where(bin_.item_code == item_code)
-		.where(warehouse.company == company)
-		.run(as_dict=True)
-	)
-	found = []
-	for row in bins:
-		last = (
-			frappe.qb.from_(sle)
-			.select(sle.stock_value)
-			.where(sle.item_code == item_code)
-			.where(sle.warehouse == row.warehouse)
-			.where(sle.is_cancelled == 0)
-			.orderby(sle.posting_datetime, order=Order.desc)
-			.orderby(sle.creation, order=Order.desc)
-			.limit(1)
-			.run()
-		)
-		ledger_value = flt(last[0][0]) if last else 0.0
-		if round(flt(row.stock_value) - ledger_value, digits) != 0:
-			first = (
-				frappe.qb.from_(sle)
-				.select(Min(sle.posting_date))
-				.where(sle.item_code == item_code)
-				.where(sle.warehouse == row.warehouse)
-				.where(sle.is_cancelled == 0)
-				.run()
-			)
-			found.append(ValuationDifference(row.warehouse, flt(row.stock_value), ledger_value, first[0][0]))
-	return found
-
-
 def valuation_differences_of(company: str, item_codes: list[str]) -> dict[str, list[ValuationDifference]]:
-	"""`valuation_differences` of each item of a chunk that has some (the same differences)."""
+	"""{item: its Bins whose stock value is not the ledger's last stock value (money compared at the
+	currency's precision)}, for the items of the chunk that have some."""
 	from dux_trace.pricing.costs import company_currency, currency_digits
 
 	if not item_codes:

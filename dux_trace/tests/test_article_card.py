@@ -37,12 +37,27 @@ def make_price_list(name: str = PRICE_LIST, currency: str = CURRENCY) -> str:
 
 
 def purchase_receipt(
-	item_code, qty, price, *, discount=0, currency=CURRENCY, rate=1, company=COMPANY, warehouse=STORES
+	item_code,
+	qty,
+	price,
+	*,
+	discount=0,
+	currency=CURRENCY,
+	rate=1,
+	company=COMPANY,
+	warehouse=STORES,
+	doctype="Purchase Receipt",
+	**fields,
 ):
-	"""A submitted Purchase Receipt at a supplier price (before discount) in the supplier's currency."""
+	"""A submitted Purchase Receipt at a supplier price (before discount) in the supplier's currency;
+	with doctype "Purchase Invoice", an invoice that receives the goods itself (update_stock).
+	`fields` go on the document (e.g. set_posting_time and posting_date)."""
+	if doctype == "Purchase Invoice":
+		fields = {"update_stock": 1, "posting_date": nowdate(), "due_date": add_days(nowdate(), 30), **fields}
 	doc = frappe.get_doc(
 		{
-			"doctype": "Purchase Receipt",
+			"doctype": doctype,
+			**fields,
 			"company": company,
 			"supplier": SUPPLIER,
 			"currency": currency,

@@ -1,6 +1,7 @@
 """The background recalculation reads its items by chunks (`costs.cost_bases_of`,
 `bins.valuation_differences_of`): its figures must be those the article card reads for one item
-(`costs.cost_bases`, `bins.valuation_differences`), on ERPNext's own documents: receipts into two
+(`costs.cost_bases`), and the Bins it finds wrong those whose value is not their ledger's, on
+ERPNext's own documents: receipts into two
 warehouses, a Landed Cost Voucher, a Purchase Invoice that updates stock, a receipt posted earlier
 than it was entered, a stock issue, an item only received by a Stock Entry, an item never received
 and a Bin whose stock value no longer matches its ledger."""
@@ -12,14 +13,12 @@ from frappe.utils import add_days, nowdate
 
 from dux_trace.compat import TestCase
 from dux_trace.pricing.costs import cost_bases, cost_bases_of
-from dux_trace.stock.bins import valuation_differences, valuation_differences_of
+from dux_trace.stock.bins import ValuationDifference, valuation_differences_of
 from dux_trace.tests.test_article_card import landed_cost, purchase_receipt
 from dux_trace.tests.utils import (
 	COMPANY,
-	CURRENCY,
 	DEPOT,
 	STORES,
-	SUPPLIER,
 	acting_as,
 	make_item,
 	receive,
@@ -34,37 +33,6 @@ def make_item_group(name: str = GROUP) -> str:
 			{"doctype": "Item Group", "item_group_name": name, "parent_item_group": "All Item Groups"}
 		).insert(ignore_permissions=True)
 	return name
-
-
-def purchase_invoice_into_stock(item_code, qty, price, *, warehouse=STORES, discount=0):
-	"""A submitted Purchase Invoice that receives the goods itself (update_stock)."""
-	doc = frappe.get_doc(
-		{
-			"doctype": "Purchase Invoice",
-			"company": COMPANY,
-			"supplier": SUPPLIER,
-			"currency": CURRENCY,
-			"conversion_rate": 1,
-			"buying_price_list": "",
-			"update_stock": 1,
-			"posting_date": nowdate(),
-			"due_date": add_days(nowdate(), 30),
-			"items": [
-				{
-					"item_code": item_code,
-					"qty": qty,
-					"price_list_rate": price,
-					"discount_percentage": discount,
-					"warehouse": warehouse,
-					"uom": "Nos",
-					"conversion_factor": 1,
-				}
-			],
-		}
-	)
-	doc.insert()
-	doc.submit()
-	return doc
 
 
 class TestRecalculationByChunks(TestCase):
@@ -85,30 +53,8 @@ class TestRecalculationByChunks(TestCase):
 		# entered afterwards but posted ten days earlier (older, whatever its creation)
 		cls.invoiced = item("_DUX Lot Meuleuse 125 mm")
 		purchase_receipt(cls.invoiced, 20, 30)
-		purchase_invoice_into_stock(cls.invoiced, 10, 33, discount=10, warehouse=DEPOT)
-		backdated = frappe.get_doc(
-			{
-				"doctype": "Purchase Receipt",
-				"company": COMPANY,
-				"supplier": SUPPLIER,
-				"currency": CURRENCY,
-				"conversion_rate": 1,
-				"buying_price_list": "",
-				"set_posting_time": 1,
-				"posting_date": add_days(nowdate(), -10),
-				"items": [
-					{
-						"item_code": cls.invoiced,
-						"qty": 5,
-						"price_list_rate": 25,
-						"warehouse": STORES,
-						"uom": "Nos",
-						"conversion_factor": 1,
-					}
-				],
-			}
-		).insert()
-		backdated.submit()
+		purchase_receipt(cls.invoiced, 10, 33, discount=10, warehouse=DEPOT, doctype="Purchase Invoice")
+		purchase_receipt(cls.invoiced, 5, 25, set_posting_time=1, posting_date=add_days(nowdate(), -10))
 		# stock only from a Material Receipt (no purchase), and an item never received
 		cls.entered = item("_DUX Lot Niveau laser")
 		receive(cls.entered, 7, rate=80)
@@ -129,15 +75,20 @@ class TestRecalculationByChunks(TestCase):
 		self.assertEqual(by_chunk[self.never][0].cmp, None)
 		self.assertIsNotNone(by_chunk[self.two_stores][0].crp)
 
-	def test_a_chunk_finds_the_valuation_differences_each_item_finds(self):
+	def test_a_chunk_finds_the_bin_whose_value_is_not_its_ledgers(self):
 		with acting_as("Stock Manager", "Stock User"):
 			by_chunk = valuation_differences_of(COMPANY, self.items)
-			one_by_one = {
-				item_code: found
-				for item_code in self.items
-				if (found := valuation_differences(COMPANY, item_code))
-			}
-		self.assertEqual(by_chunk, one_by_one)
+		ledger = frappe.get_all(
+			"Stock Ledger Entry",
+			filters={"item_code": self.two_stores, "warehouse": DEPOT, "is_cancelled": 0},
+			fields=["stock_value", "posting_date"],
+			order_by="posting_datetime desc, creation desc",
+		)
+		first_posting_date = min(row.posting_date for row in ledger)
+		self.assertEqual(
+			by_chunk,
+			{self.two_stores: [ValuationDifference(DEPOT, 1.0, ledger[0].stock_value, first_posting_date)]},
+		)
 		self.assertEqual([diff.warehouse for diff in by_chunk[self.two_stores]], [DEPOT])
 
 	def test_the_recalculation_stores_the_card_figures(self):

@@ -11,8 +11,9 @@ overridden, sending that one query to `item_query` below and every other search 
 
 The customer comes from the search filters ERPNext's forms send (`customer`): Sales Order,
 Delivery Note and Sales Invoice on version-15 and 16, Quotation on version-16 (its party). Queries
-added to a search with a customer: customer-held types (1), the customer's valid ones (1), the items
-and groups requiring the others (1), and when groups do, their bounds and their items (2).
+added to a search with a customer: customer-held types (1), the customer's valid ones (1), and when
+groups require the others, their bounds and their items (2); the items and groups requiring them
+come from the cached requirements (`articles.authorizations.required_by`).
 """
 
 import json
@@ -20,7 +21,7 @@ import json
 import frappe
 from frappe.utils import nowdate
 
-from dux_trace.articles.authorizations import CHILD, ITEM_FIELD
+from dux_trace.articles.authorizations import required_by
 
 ERPNEXT_ITEM_QUERY = "erpnext.controllers.queries.item_query"
 ROUTED_QUERIES = {ERPNEXT_ITEM_QUERY: "dux_trace.overrides.item_query.item_query"}
@@ -46,17 +47,9 @@ def items_not_allowed(customer: str, on=None) -> list[str]:
 	lacking = sorted(set(types) - set(valid))
 	if not lacking:
 		return []
-	required = frappe.get_all(
-		CHILD,
-		filters={
-			"parentfield": ITEM_FIELD,
-			"parenttype": ("in", ["Item", "Item Group"]),
-			"authorization_type": ("in", lacking),
-		},
-		fields=["parenttype", "parent"],
-	)
-	items = {row.parent for row in required if row.parenttype == "Item"}
-	groups = {row.parent for row in required if row.parenttype == "Item Group"}
+	on_file = required_by()
+	items = {item for item, kinds in on_file["Item"].items() if set(kinds) & set(lacking)}
+	groups = {group for group, kinds in on_file["Item Group"].items() if set(kinds) & set(lacking)}
 	if groups:
 		items.update(items_in_groups(groups))
 	return sorted(items)

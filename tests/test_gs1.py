@@ -102,3 +102,39 @@ def test_any_scan_gives_a_result_or_a_clear_error(text):
 	else:
 		assert scan.kind in ScanKind
 		assert scan.gtin is None or len(scan.gtin) == 14
+
+
+def test_ten_thousand_hostile_scans_give_a_result_or_a_clear_error():
+	"""Random bytes, GS1 with wrong AIs and check digits, dates like 991399, nested separators, odd
+	Digital Link URLs, SQL / HTML / template fragments, unicode, empty: never another exception."""
+	from dux_trace.tests.hostile import hostile_scans
+
+	codes = {}
+	for index, text in enumerate(hostile_scans(10_000)):
+		try:
+			scan = parse_scan(text)
+		except Gs1Error as error:
+			codes[error.code] = codes.get(error.code, 0) + 1
+		except Exception as error:  # the test's point: nothing else escapes
+			raise AssertionError(f"scan #{index} {text[:80]!r} raised {error!r}")
+		else:
+			assert scan.kind in ScanKind
+			assert scan.gtin is None or len(scan.gtin) == 14
+	# the generator reaches every refusal
+	assert set(codes) == set(Gs1ErrorCode), codes
+
+
+def test_a_megabyte_scan_is_refused_without_being_read():
+	from dux_trace.tests.hostile import MEGABYTE_SCAN
+
+	with pytest.raises(Gs1Error) as refused:
+		parse_scan(MEGABYTE_SCAN)
+	assert refused.value.code == Gs1ErrorCode.TOO_LONG
+	assert refused.value.detail == str(len(MEGABYTE_SCAN))
+
+
+def test_a_scan_that_is_not_text_is_refused():
+	for value in (12345, ["01"], {"a": 1}):
+		with pytest.raises(Gs1Error) as refused:
+			parse_scan(value)
+		assert refused.value.code == Gs1ErrorCode.MALFORMED

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 
 from dux_trace.core.serials import Verdict
-from dux_trace.stock.after_sales import record_check, serial_from_scan, verdict_for
+from dux_trace.stock.after_sales import record_check, sale_visible, serial_from_scan, verdict_for
 
 CHECKS_PER_MINUTE = 30
 
@@ -33,7 +33,10 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 		frappe.throw(_("Customer {0} does not exist.").format(frappe.bold(customer)))
 
 	result = verdict_for(serial, customer)
-	record = record_check(serial, customer, result)
+	reveal = sale_visible(result)
+	record = record_check(serial, customer, result, reveal)
+	# the buyer the clerk named may be confirmed; any other only to who may open the sale
+	named = result.verdict == Verdict.SOLD_HERE and customer and record.sold_to == customer
 	return {
 		"name": record.name,
 		"serial_no": serial,
@@ -43,14 +46,14 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 		"message": record.message,
 		"item_code": record.item_code,
 		"item_name": record.item_name,
-		"sold_to": record.sold_to,
-		"sales_document_type": record.sales_document_type,
-		"sales_document": record.sales_document,
+		"sold_to": record.sold_to if reveal or named else None,
+		"sales_document_type": record.sales_document_type if reveal else None,
+		"sales_document": record.sales_document if reveal else None,
 		"sale_date": record.sale_date,
 		"warranty_end": record.warranty_end,
 		"warranty_days_left": record.warranty_days_left if record.warranty_end else None,
 		"under_warranty": bool(record.under_warranty),
-		"return_document": record.return_document,
+		"return_document": record.return_document if reveal else None,
 	}
 
 

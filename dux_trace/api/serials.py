@@ -12,9 +12,15 @@ from frappe import _
 
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
-from dux_trace.core.serials import ScanVerdict, check_receipt_scan, check_sale_scan, normalise
+from dux_trace.core.serials import (
+	MAX_SERIAL_LENGTH,
+	ScanVerdict,
+	check_receipt_scan,
+	check_sale_scan,
+	normalise,
+)
 from dux_trace.stock.documents import RECEIPTS, SALES
-from dux_trace.stock.scan import describe, item_by_barcode
+from dux_trace.stock.scan import describe, item_by_barcode, too_long_serial
 from dux_trace.stock.serials import held_elsewhere, receipt_message, sale_message, serial_states
 
 SCAN_DOCTYPES = RECEIPTS + SALES
@@ -73,10 +79,12 @@ def serial_in_scan(scan: str, item_code: str) -> tuple[str, str | None]:
 	try:
 		parsed = read_scan(scan)
 	except Gs1Error as error:
-		if error.code == Gs1ErrorCode.MALFORMED:
-			return serial, describe(error)
+		if error.code != Gs1ErrorCode.BAD_CHECK_DIGIT:
+			return serial[:MAX_SERIAL_LENGTH], describe(error)
 		return serial, None  # digits with a wrong GTIN check digit: a serial, not a GTIN
 	if parsed.kind != ScanKind.GS1:
+		if len(serial) > MAX_SERIAL_LENGTH:
+			return serial[:MAX_SERIAL_LENGTH], too_long_serial(serial)
 		return serial, None
 	if parsed.gtin:
 		found = item_by_barcode(gtin_candidates(parsed.gtin))

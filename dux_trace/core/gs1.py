@@ -21,6 +21,9 @@ GS = "\x1d"
 _DIGITS = re.compile(r"^\d+$")
 _GTIN_LENGTHS = (8, 12, 13, 14)
 _GTIN_AI = re.compile(r"^0[12]\d{14}.")
+#: longer than any code a scanner reads (a GS1 DataMatrix holds at most 2,335 characters; a Digital
+#: Link URL stays well under it): anything longer is refused before it is parsed or looked up
+MAX_SCAN_LENGTH = 2400
 
 
 class ScanKind(str, Enum):
@@ -33,6 +36,7 @@ class Gs1ErrorCode(str, Enum):
 	EMPTY = "Empty"
 	MALFORMED = "Malformed"
 	BAD_CHECK_DIGIT = "Bad Check Digit"
+	TOO_LONG = "Too Long"
 
 
 class Gs1Error(ValueError):
@@ -58,12 +62,16 @@ class ScanResult:
 def parse_scan(text: str, *, allow_plain: bool = True) -> ScanResult:
 	"""Read one scan. Raises Gs1Error for an empty scan, a GS1-looking code that does not parse,
 	a GTIN with a wrong check digit, or (with allow_plain=False) anything that is not GS1/GTIN."""
+	if text is not None and not isinstance(text, str):
+		raise Gs1Error(Gs1ErrorCode.MALFORMED, type(text).__name__)
+	if text and len(text) > MAX_SCAN_LENGTH:
+		raise Gs1Error(Gs1ErrorCode.TOO_LONG, str(len(text)))
 	value = (text or "").strip(" \t\r\n")
 	if not value:
 		raise Gs1Error(Gs1ErrorCode.EMPTY)
 
 	if value.lower().startswith(("http://", "https://")):
-		result = biip_parse(value)
+		result = _read(value)
 		if result.gs1_digital_link_uri is None:
 			raise Gs1Error(Gs1ErrorCode.MALFORMED, result.gs1_digital_link_uri_error or value)
 		return _from_elements(value, result.gs1_digital_link_uri.element_strings)
@@ -81,7 +89,7 @@ def parse_scan(text: str, *, allow_plain: bool = True) -> ScanResult:
 		and len(body) in _GTIN_LENGTHS
 		and not value.startswith(("]C1", "]d2", "]Q3", "]e0"))
 	):
-		result = biip_parse(body)
+		result = _read(body)
 		if result.gtin is None:
 			code = (
 				Gs1ErrorCode.BAD_CHECK_DIGIT
@@ -96,7 +104,7 @@ def parse_scan(text: str, *, allow_plain: bool = True) -> ScanResult:
 		value.startswith(("]C1", "]d2", "]Q3", "]e0", GS)) or GS in value or bool(_GTIN_AI.match(value))
 	)
 	if looks_gs1:
-		result = biip_parse(value)
+		result = _read(value)
 		if result.gs1_message is None:
 			raise Gs1Error(Gs1ErrorCode.MALFORMED, result.gs1_message_error or value)
 		return _from_elements(value, result.gs1_message.element_strings)
@@ -104,6 +112,15 @@ def parse_scan(text: str, *, allow_plain: bool = True) -> ScanResult:
 	if not allow_plain:
 		raise Gs1Error(Gs1ErrorCode.MALFORMED, value)
 	return ScanResult(ScanKind.PLAIN, value)
+
+
+def _read(value: str):
+	"""biip's reading; biip reports most problems in its result, but raises for some (a "]" that
+	starts no known symbology identifier, for one)."""
+	try:
+		return biip_parse(value)
+	except ParseError as error:
+		raise Gs1Error(Gs1ErrorCode.MALFORMED, str(error))
 
 
 def _from_elements(raw: str, element_strings) -> ScanResult:

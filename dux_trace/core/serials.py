@@ -30,6 +30,8 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: ERPNext's Serial No name is a Data field of 140 characters
+MAX_SERIAL_LENGTH = 140
 
 
 def normalise(scan: str | None) -> str:

@@ -17,28 +17,32 @@ from erpnext.selling.page.point_of_sale import point_of_sale
 from frappe import _
 
 from dux_trace import compat
-from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
+from dux_trace.core.gs1 import MAX_SCAN_LENGTH, Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.stock.lots import ensure_lot
 from dux_trace.stock.scan import describe, item_by_barcode, remember_scan
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
 	"""ERPNext's scan (with the desk's warehouse and company in `ctx`, where ERPNext takes it), then
-	GS1."""
+	GS1. POST only (a GS1 scan records a new lot); for users who may read items (ERPNext's own
+	answers to any signed-in user)."""
+	frappe.has_permission("Item", "read", throw=True)
+	if len(search_value or "") > MAX_SCAN_LENGTH:
+		frappe.throw(describe(Gs1Error(Gs1ErrorCode.TOO_LONG, str(len(search_value)))))
 	result = compat.scan_barcode(search_value, ctx) or gs1_scan(search_value, ctx) or {}
 	if result.get("serial_no"):
 		remember_scan(result["serial_no"])
 	return result
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def search_for_serial_or_batch_or_barcode_number(search_value: str) -> dict:
 	return scan_barcode(search_value)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def get_items(start, page_length, price_list, item_group, pos_profile, search_term=""):
 	"""Point of Sale item search: a GS1 code is searched as its serial, lot or GTIN, which
 	ERPNext's search knows."""

@@ -9,8 +9,16 @@ from frappe.utils import cint, escape_html, getdate, now_datetime, nowdate
 
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
 from dux_trace.core.gs1 import parse_scan as read_scan
-from dux_trace.core.serials import AfterSalesResult, SerialState, Verdict, after_sales_verdict, normalise
+from dux_trace.core.serials import (
+	MAX_SERIAL_LENGTH,
+	AfterSalesResult,
+	SerialState,
+	Verdict,
+	after_sales_verdict,
+	normalise,
+)
 from dux_trace.stock.scan import describe as describe_scan_error
+from dux_trace.stock.scan import too_long_serial
 from dux_trace.stock.serials import serial_events
 
 
@@ -22,13 +30,15 @@ def serial_from_scan(scan: str) -> str:
 	try:
 		parsed = read_scan(scan)
 	except Gs1Error as error:
-		if error.code == Gs1ErrorCode.MALFORMED:
+		if error.code != Gs1ErrorCode.BAD_CHECK_DIGIT:
 			frappe.throw(describe_scan_error(error), title=_("Scan Not Understood"))
 		return serial  # digits with a wrong GTIN check digit: a serial, not a GTIN
 	if parsed.kind == ScanKind.GS1:
 		if not parsed.serial:
 			frappe.throw(_("This code carries no serial number (21): scan the device's serial."))
-		return parsed.serial
+		serial = parsed.serial
+	if len(serial) > MAX_SERIAL_LENGTH:
+		frappe.throw(too_long_serial(serial), title=_("Scan Not Understood"))
 	return serial
 
 
@@ -54,9 +64,27 @@ def verdict_for(serial: str, customer: str | None = None) -> AfterSalesResult:
 	)
 
 
-def describe(serial: str, result: AfterSalesResult) -> str:
+def sale_visible(result: AfterSalesResult) -> bool:
+	"""May the user open the documents the verdict rests on (the sale, the return)? A Stock User or
+	Sales User cannot read Sales Invoices in ERPNext: the check then tells them the verdict and the
+	date, not the invoice nor the buyer."""
+	documents = [d for d in (result.sale, result.returned) if d]
+	return all(frappe.has_permission(d.voucher_type, "read", d.voucher_no) for d in documents)
+
+
+def describe(serial: str, result: AfterSalesResult, reveal: bool = True) -> str:
+	"""The verdict in words; without `reveal`, the sale's buyer and documents are left out."""
 	bold = frappe.bold(escape_html(serial))
 	sale = result.sale
+	if not reveal and result.verdict != Verdict.NEVER_SOLD:
+		sold = _("Sold on {0}, on a document you are not allowed to open.").format(
+			frappe.format(sale.posted.date(), {"fieldtype": "Date"})
+		)
+		if result.verdict == Verdict.ALREADY_RETURNED:
+			return _("Serial No {0} was already returned.").format(bold) + " " + sold
+		if result.verdict == Verdict.SOLD_TO_ANOTHER_CUSTOMER:
+			return _("Serial No {0} was sold to another customer.").format(bold) + " " + sold
+		return sold + " " + describe_warranty(result)
 	if result.verdict == Verdict.NEVER_SOLD:
 		if not result.known:
 			return _("Serial No {0} is unknown: this device was not bought here.").format(bold)
@@ -91,7 +119,9 @@ def describe_warranty(result: AfterSalesResult) -> str:
 	return _("Warranty ended on {0}.").format(end)
 
 
-def record_check(serial: str, customer: str | None, result: AfterSalesResult):
+def record_check(serial: str, customer: str | None, result: AfterSalesResult, reveal: bool = True):
+	"""The check, recorded. The buyer and documents are kept whole (fields readable at level 1 by
+	System Manager); the message is the one the clerk was shown."""
 	sale, warranty = result.sale, result.warranty
 	doc = frappe.get_doc(
 		{
@@ -112,7 +142,7 @@ def record_check(serial: str, customer: str | None, result: AfterSalesResult):
 			"under_warranty": int(bool(warranty and warranty.covered)),
 			"return_document_type": result.returned.voucher_type if result.returned else None,
 			"return_document": result.returned.voucher_no if result.returned else None,
-			"message": describe(serial, result),
+			"message": describe(serial, result, reveal),
 		}
 	)
 	doc.insert(ignore_permissions=True)  # the caller's right to check was verified above
@@ -129,7 +159,7 @@ def check_warranty_claim(doc):
 	result = verdict_for(doc.serial_no, doc.get("customer"))
 	if result.verdict == Verdict.SOLD_HERE:
 		return
-	message = describe(doc.serial_no, result)
+	message = describe(doc.serial_no, result, reveal=sale_visible(result))
 	if result.verdict in (Verdict.NEVER_SOLD, Verdict.ALREADY_RETURNED) and (
 		get_settings().warranty_claim_policy == "Block"
 	):

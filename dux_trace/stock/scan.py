@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import escape_html
 
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode
+from dux_trace.core.serials import MAX_SERIAL_LENGTH
 
 
 def item_by_barcode(barcodes: list[str]) -> str | None:
@@ -35,7 +36,19 @@ def describe(error: Gs1Error) -> str:
 		return _("The product code has a wrong check digit ({0}): scan it again.").format(
 			escape_html(error.detail)
 		)
-	return _("This GS1 code could not be read: {0}. Nothing was filled.").format(escape_html(error.detail))
+	if error.code == Gs1ErrorCode.TOO_LONG:
+		return _("The scan is {0} characters long: no barcode holds that much. Nothing was filled.").format(
+			escape_html(error.detail)
+		)
+	return _("This GS1 code could not be read: {0}. Nothing was filled.").format(
+		escape_html(error.detail[:200])
+	)
+
+
+def too_long_serial(serial: str) -> str:
+	return _("A serial number has at most {0} characters; this scan has {1}.").format(
+		MAX_SERIAL_LENGTH, len(serial)
+	)
 
 
 SCAN_MEMORY_SECONDS = 12 * 3600

@@ -95,4 +95,10 @@ class BrowserTestCase(TestCase):
 		self.assertTrue(response.ok, response.text())
 		page = context.new_page()
 		page.set_default_timeout(30_000)
+		# what goes wrong in the page is printed with the test's output
+		page.on("pageerror", lambda error: print(f"[browser] page error: {error}"))
+		page.on(
+			"console",
+			lambda message: message.type == "error" and print(f"[browser] console: {message.text[:300]}"),
+		)
 		return browser, page

@@ -180,13 +180,17 @@ def make_user(email: str, roles: list[str]) -> str:
 
 def role_user(*roles: str) -> str:
 	"""A French desk user holding exactly these roles: the clerk a shop would create."""
-	email = "dux-" + "-".join(role.lower().replace(" ", "-") for role in roles) + "@dux-trace.test"
+	email = (
+		"dux-"
+		+ ("-".join(role.lower().replace(" ", "-") for role in roles) or "sans-role")
+		+ "@dux-trace.test"
+	)
 	if not frappe.db.exists("User", email):
 		frappe.get_doc(
 			{
 				"doctype": "User",
 				"email": email,
-				"first_name": " ".join(roles),
+				"first_name": " ".join(roles) or "Sans rôle",
 				"language": "fr",
 				"send_welcome_email": 0,
 			}

@@ -86,6 +86,9 @@ def fetch(doctype: str, details: str, kind: str, filters) -> list[dict]:
 		if filters.get(field):
 			query = query.where(table[field] == filters[field])
 	rows = query.orderby(table.timestamp, order=frappe.qb.desc).run(as_dict=True)
+	hide_customer = not frappe.has_permission("Customer", "read")
 	for row in rows:
 		row.kind = kind
+		if hide_customer:
+			row.customer = None
 	return rows

@@ -72,7 +72,7 @@ class ProductRecall(Document):
 		self.check_permission("submit")
 		return notification_preview(self)
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def notify_customers(self, sms: bool = True, email: bool = True):
 		"""Send the recall message to every affected customer, in a background job (with a progress
 		bar); a customer and channel already reached is not sent again, so this also retries."""
@@ -92,7 +92,7 @@ class ProductRecall(Document):
 			now=frappe.flags.in_test,
 		)
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def close(self):
 		"""End the recall: its lots may leave again."""
 		self.check_permission("write")

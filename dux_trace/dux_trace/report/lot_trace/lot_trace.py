@@ -69,7 +69,7 @@ class Visible:
 		row = dict(row)
 		if row.get("voucher_type") and not self.can_read(row["voucher_type"]):
 			row["voucher_no"] = None
-		if row.get("party_type") == "Supplier" and not self.can_read("Supplier"):
+		if row.get("party_type") in ("Supplier", "Customer") and not self.can_read(row["party_type"]):
 			row["party"] = row["party_name"] = None
 		return row
 
@@ -115,7 +115,7 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 				"id": key,
 				"parent_id": customers,
 				"indent": 1,
-				"label": first.party_name or customer,
+				"label": first.party_name or customer or _("Customers you are not allowed to read"),
 				"party": customer,
 				"is_customer": 1,
 				"qty": sum(r.qty for r in movements),

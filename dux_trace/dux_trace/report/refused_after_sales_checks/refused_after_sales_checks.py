@@ -13,6 +13,9 @@ REFUSALS = ("Never Sold By Us", "Sold To Another Customer", "Already Returned")
 
 
 def execute(filters=None):
+	# a report of customers: for who may read them (version-15's report runner checks it on the
+	# rows' links, version-16's does not)
+	frappe.has_permission("Customer", "read", throw=True)
 	filters = frappe._dict(filters or {})
 	return columns(), data(filters)
 

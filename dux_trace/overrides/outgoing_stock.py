@@ -21,6 +21,7 @@ from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import (
 	fefo_policy,
 	get_settings,
 )
+from dux_trace.stock.bins import lock_for_submit
 from dux_trace.stock.documents import is_outgoing
 from dux_trace.stock.fefo import WARNINGS_FIELD, choice_issues, describe, fefo_warnings, posting_date
 from dux_trace.stock.lots import (
@@ -55,6 +56,8 @@ def before_validate(doc, method=None):
 	still without a lot then is not left to ERPNext's FIFO pick."""
 	if doc.docstatus == 2 or not is_outgoing(doc):
 		return
+	if doc.get("_action") == "submit":
+		lock_for_submit(doc)  # first: sellers of the same stock wait here, not deadlock later
 	refuse_recalled_serials(doc)
 	start_of_save(doc)
 	if lines := batch_lines(doc):

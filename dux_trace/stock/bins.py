@@ -19,11 +19,38 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.query_builder import Order
+from frappe.query_builder import Order, Tuple
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import flt
 
 QTY_TOLERANCE = 1e-6
+
+
+def lock_for_submit(doc) -> None:
+	"""Before an outgoing document posts its stock: lock the Bins of its items and warehouses, in
+	one order (by name), until the transaction ends.
+
+	Sellers of the same stock then queue here, one after the other, before anything is posted;
+	without it, eight deliveries of one lot at the same moment deadlock on the row and gap locks
+	that ERPNext's ledger posting takes in varying order (seen: 2 of 8 refused with MariaDB's
+	deadlock error and HTTP 500). One statement per submit."""
+	from dux_trace.stock.documents import OUTGOING, moves_stock, outgoing_rows
+
+	if not moves_stock(doc):
+		return
+	field = OUTGOING[doc.doctype].warehouse
+	pairs = sorted({(row.item_code, row.get(field)) for row in outgoing_rows(doc)})
+	if not pairs:
+		return
+	bin_ = frappe.qb.DocType("Bin")
+	(
+		frappe.qb.from_(bin_)
+		.select(bin_.name)
+		.where(Tuple(bin_.item_code, bin_.warehouse).isin([Tuple(*pair) for pair in pairs]))
+		.orderby(bin_.name)
+		.for_update()
+		.run()
+	)
 
 
 @dataclass

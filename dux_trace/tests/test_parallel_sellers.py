@@ -1,0 +1,221 @@
+"""Eight sellers at once, each in their own process and database connection, submitting through
+the desk's own request at the same moment, 20 times over (DUX_PARALLEL_ROUNDS):
+
+a. eight sales (Delivery Notes and Sales Invoices) of one serial: exactly one submits, seven are
+   refused with a clear message. What decides is the row lock dux_trace takes on the Serial No
+   rows at submit (`serial_states(..., for_update=True)` in overrides.serials): the second seller
+   waits for the first to commit, then reads the serial as Delivered.
+b. eight deliveries of 3 units from a lot of 10: exactly three submit, the lot never goes below
+   zero, the others are refused. What decides is ERPNext's own lock: its stock ledger posting locks
+   the Bin row of the item and warehouse (`select ... for update`) before the batch's balance is
+   read again, so the fourth seller sees 1 unit.
+c. eight after-sales checks and eight Lot Trace reports while eight deliveries run: all answer.
+
+A MariaDB deadlock must end as a refusal the seller can retry (Frappe answers it with its own
+message), never a half-written document: every refused document is left a draft with no ledger
+row. The distributions (winners, refusals by kind, deadlocks, times) are printed.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from dux_trace.compat import TestCase
+from dux_trace.tests.http import Site, ensure_password
+from dux_trace.tests.test_concurrency import cancel_submitted
+from dux_trace.tests.test_serials import sale, serial_item, stock_serials
+from dux_trace.tests.utils import make_item, make_lot, make_outgoing, make_user, receive
+
+SELLERS = 8
+ROUNDS = int(os.environ.get("DUX_PARALLEL_ROUNDS") or 20)
+ROLES = ["Sales User", "Stock User", "Accounts User"]
+
+
+class Sellers:
+	"""Eight worker processes, one per seller."""
+
+	def __init__(self):
+		self.users = []
+		for n in range(1, SELLERS + 1):
+			user = make_user(f"vendeur{n}@dux-trace.test", ROLES)
+			frappe.db.set_value("User", user, "language", "fr")
+			self.users.append(user)
+		frappe.db.commit()
+		for user in self.users:
+			ensure_password(user)
+		self.processes = [
+			subprocess.Popen(
+				[sys.executable, "-m", "dux_trace.tests.parallel_seller", frappe.local.site, user],
+				stdin=subprocess.PIPE,
+				stdout=subprocess.PIPE,
+				stderr=subprocess.DEVNULL,
+				text=True,
+				cwd=os.getcwd(),
+			)
+			for user in self.users
+		]
+		for process in self.processes:
+			self.expect(process, "ready")
+
+	@staticmethod
+	def expect(process, word: str):
+		while True:
+			line = process.stdout.readline()
+			if not line:
+				raise AssertionError(f"a seller process ended before saying {word}")
+			if line.strip() == word:
+				return
+
+	def round(self, tasks: list[dict]) -> list[dict]:
+		"""Send each seller its task, release them together, collect the answers."""
+		go = os.path.join(tempfile.mkdtemp(), "go")
+		for process, task in zip(self.processes, tasks, strict=True):
+			process.stdin.write(json.dumps({**task, "go": go}) + "\n")
+			process.stdin.flush()
+		for process in self.processes:
+			self.expect(process, "waiting")
+		open(go, "w").close()
+		answers = []
+		for process in self.processes:
+			while True:
+				line = process.stdout.readline()
+				if line.startswith("{"):
+					answers.append(json.loads(line))
+					break
+				if not line:
+					raise AssertionError("a seller process ended")
+		return answers
+
+	def close(self):
+		for process in self.processes:
+			process.stdin.close()
+			process.wait(timeout=60)
+
+
+def refusal(answer: dict) -> str:
+	return "deadlock" if "Deadlock" in (answer["exc_type"] or "") else answer["exc_type"] or "?"
+
+
+class TestEightSellersAtOnce(TestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.sellers = Sellers()
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.sellers.close()
+		super().tearDownClass()
+
+	def assert_clean(self, answers, doctype_of):
+		"""No 500, a message on every refusal, and every refused document still a draft with no
+		ledger row (nothing half-written)."""
+		frappe.db.rollback()
+		for answer in answers:
+			self.assertLess(answer["status"], 500, answer)
+			if answer["status"] != 200:
+				self.assertTrue(any(m.strip() for m in answer["messages"]), answer)
+				doctype = doctype_of[answer["name"]]
+				self.assertEqual(frappe.db.get_value(doctype, answer["name"], "docstatus"), 0, answer)
+				self.assertFalse(
+					frappe.db.exists("Stock Ledger Entry", {"voucher_no": answer["name"], "is_cancelled": 0})
+				)
+
+	def test_a_eight_sales_of_one_serial(self):
+		item = serial_item()
+		frappe.db.set_value("Item", item, "dux_scan_serial_at_sale", 0)
+		winners, refusals, slowest = Counter(), Counter(), 0.0
+		for _ in range(ROUNDS):
+			serial = stock_serials(item, 1)[0]
+			docs = []
+			for n in range(SELLERS):
+				doctype = "Delivery Note" if n % 2 == 0 else "Sales Invoice"
+				extra = {"update_stock": 1} if doctype == "Sales Invoice" else {}
+				docs.append(
+					(doctype, sale(doctype, item, [serial], **extra).insert(ignore_permissions=True).name)
+				)
+			frappe.db.commit()
+			answers = self.sellers.round(
+				[{"kind": "submit", "doctype": doctype, "name": name} for doctype, name in docs]
+			)
+			doctype_of = dict((name, doctype) for doctype, name in docs)
+			won = [a for a in answers if a["status"] == 200]
+			self.assertEqual(len(won), 1, answers)
+			winners[doctype_of[won[0]["name"]]] += 1
+			refusals.update(refusal(a) for a in answers if a["status"] != 200)
+			slowest = max(slowest, *(a["seconds"] for a in answers))
+			self.assert_clean(answers, doctype_of)
+			self.assertEqual(frappe.db.get_value("Serial No", serial, "status"), "Delivered")
+			self.assertEqual(
+				frappe.db.count("Serial and Batch Entry", {"serial_no": serial, "docstatus": 1}), 2
+			)  # received once, sold once
+		print(
+			f"\n8 sales of one serial x {ROUNDS}: one winner each time ({dict(winners)}),"
+			f" refusals {dict(refusals)}, slowest answer {slowest:.2f} s"
+		)
+
+	def test_b_eight_deliveries_of_three_from_a_lot_of_ten(self):
+		item = make_item("_DUX Lait Huit Vendeurs", "Lot", has_expiry_date=1, shelf_life_in_days=60).name
+		refusals, slowest = Counter(), 0.0
+		for n in range(ROUNDS):
+			lot = make_lot(item, f"HUIT-{frappe.generate_hash(length=6)}", add_days(nowdate(), 30 + n))
+			receive(item, 10, batch_no=lot, use_serial_batch_fields=1)
+			names = [make_outgoing("Delivery Note", item, 3, batch_no=lot).name for _ in range(SELLERS)]
+			frappe.db.commit()
+			answers = self.sellers.round(
+				[{"kind": "submit", "doctype": "Delivery Note", "name": name} for name in names]
+			)
+			self.assertEqual(len([a for a in answers if a["status"] == 200]), 3, answers)
+			refusals.update(refusal(a) for a in answers if a["status"] != 200)
+			slowest = max(slowest, *(a["seconds"] for a in answers))
+			self.assert_clean(answers, dict.fromkeys(names, "Delivery Note"))
+			from erpnext.stock.doctype.batch.batch import get_batch_qty
+
+			self.assertEqual(get_batch_qty(lot, "Magasin - DTM"), 1)
+		print(
+			f"\n8 deliveries of 3 from a lot of 10 x {ROUNDS}: three winners each time,"
+			f" refusals {dict(refusals)}, slowest answer {slowest:.2f} s"
+		)
+
+	def test_c_checks_and_recall_reports_answer_while_deliveries_run(self):
+		item = make_item("_DUX Lait Huit Vendeurs", "Lot", has_expiry_date=1, shelf_life_in_days=60).name
+		lot = make_lot(item, f"HUIT-{frappe.generate_hash(length=6)}", add_days(nowdate(), 40))
+		receive(item, 30, batch_no=lot, use_serial_batch_fields=1)
+		phone = serial_item()
+		serials = stock_serials(phone, 8)
+		names = [make_outgoing("Delivery Note", item, 3, batch_no=lot).name for _ in range(SELLERS)]
+		frappe.db.commit()
+		clerk = Site(self.sellers.users[0])
+		from dux_trace.api.after_sales import throttle_key
+
+		frappe.cache.delete(throttle_key(self.sellers.users[0]))
+		with ThreadPoolExecutor(max_workers=16) as pool:
+			during = [
+				pool.submit(clerk.post, "dux_trace.api.after_sales.check_serial", serial_no=serial)
+				for serial in serials
+			] + [
+				pool.submit(
+					clerk.post,
+					"frappe.desk.query_report.run",
+					report_name="Lot Trace",
+					filters={"batch_no": lot},
+				)
+				for _ in range(SELLERS)
+			]
+			answers = self.sellers.round(
+				[{"kind": "submit", "doctype": "Delivery Note", "name": name} for name in names]
+			)
+			side = [future.result() for future in during]
+		self.assertEqual(Counter(a["status"] for a in answers), Counter({200: 8}))
+		self.assertEqual(
+			[a.status for a in side], [200] * 16, [a.text[:200] for a in side if a.status != 200]
+		)
+		print("\n8 checks and 8 Lot Trace reports during 8 deliveries: all answered")
+		cancel_submitted("Delivery Note", names)

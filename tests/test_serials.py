@@ -173,3 +173,12 @@ def test_months_later_is_never_before_and_keeps_the_day_when_it_can(start, month
 	end = add_months(start, months)
 	assert end >= start
 	assert end.day == start.day or end.day < start.day
+
+
+def test_a_scan_no_serial_number_can_be_is_told_apart():
+	from dux_trace.core.serials import MAX_SERIAL_LENGTH, impossible_serial
+
+	assert not impossible_serial("356938035643809")
+	assert impossible_serial("<img src=x onerror=alert(1)>")
+	assert impossible_serial("A" * (MAX_SERIAL_LENGTH + 1))
+	assert not impossible_serial("A" * MAX_SERIAL_LENGTH)

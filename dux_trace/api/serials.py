@@ -17,6 +17,7 @@ from dux_trace.core.serials import (
 	ScanVerdict,
 	check_receipt_scan,
 	check_sale_scan,
+	impossible_serial,
 	normalise,
 )
 from dux_trace.stock.documents import RECEIPTS, SALES
@@ -83,7 +84,7 @@ def serial_in_scan(scan: str, item_code: str) -> tuple[str, str | None]:
 			return serial[:MAX_SERIAL_LENGTH], describe(error)
 		return serial, None  # digits with a wrong GTIN check digit: a serial, not a GTIN
 	if parsed.kind != ScanKind.GS1:
-		if len(serial) > MAX_SERIAL_LENGTH:
+		if impossible_serial(serial):
 			return serial[:MAX_SERIAL_LENGTH], too_long_serial(serial)
 		return serial, None
 	if parsed.gtin:

@@ -32,6 +32,13 @@ from enum import Enum
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ERPNext's Serial No name is a Data field of 140 characters
 MAX_SERIAL_LENGTH = 140
+#: characters Frappe refuses in any document name, so in no serial number
+NOT_IN_A_SERIAL = ("<", ">")
+
+
+def impossible_serial(serial: str) -> bool:
+	"""Too long, or with a character no Serial No can have: not a serial, whatever was scanned."""
+	return len(serial) > MAX_SERIAL_LENGTH or any(c in serial for c in NOT_IN_A_SERIAL)
 
 
 def normalise(scan: str | None) -> str:

@@ -10,11 +10,11 @@ from frappe.utils import cint, escape_html, getdate, now_datetime, nowdate
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.core.serials import (
-	MAX_SERIAL_LENGTH,
 	AfterSalesResult,
 	SerialState,
 	Verdict,
 	after_sales_verdict,
+	impossible_serial,
 	normalise,
 )
 from dux_trace.stock.scan import describe as describe_scan_error
@@ -37,7 +37,7 @@ def serial_from_scan(scan: str) -> str:
 		if not parsed.serial:
 			frappe.throw(_("This code carries no serial number (21): scan the device's serial."))
 		serial = parsed.serial
-	if len(serial) > MAX_SERIAL_LENGTH:
+	if impossible_serial(serial):
 		frappe.throw(too_long_serial(serial), title=_("Scan Not Understood"))
 	return serial
 

@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import escape_html
 
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode
-from dux_trace.core.serials import MAX_SERIAL_LENGTH
+from dux_trace.core.serials import MAX_SERIAL_LENGTH, NOT_IN_A_SERIAL
 
 
 def item_by_barcode(barcodes: list[str]) -> str | None:
@@ -46,8 +46,13 @@ def describe(error: Gs1Error) -> str:
 
 
 def too_long_serial(serial: str) -> str:
-	return _("A serial number has at most {0} characters; this scan has {1}.").format(
-		MAX_SERIAL_LENGTH, len(serial)
+	"""Why a scan cannot be a serial number (see core.serials.impossible_serial)."""
+	if len(serial) > MAX_SERIAL_LENGTH:
+		return _("A serial number has at most {0} characters; this scan has {1}.").format(
+			MAX_SERIAL_LENGTH, len(serial)
+		)
+	return _("A serial number cannot contain {0}: {1} is not one.").format(
+		" ".join(escape_html(c) for c in NOT_IN_A_SERIAL), frappe.bold(escape_html(serial[:60]))
 	)
 
 

@@ -42,6 +42,13 @@ def free_port() -> int:
 		return sock.getsockname()[1]
 
 
+def print_console_error(message):
+	"""A console error of the page (not the socket.io reconnects of a server without realtime)."""
+	text = message.text
+	if message.type == "error" and "socket.io" not in text and "Failed to load resource" not in text:
+		print(f"[browser] console: {text[:300]}")
+
+
 class BrowserTestCase(TestCase):
 	"""Starts `bench serve` for the site on a free port (start_server) and opens logged-in pages."""
 
@@ -97,8 +104,5 @@ class BrowserTestCase(TestCase):
 		page.set_default_timeout(30_000)
 		# what goes wrong in the page is printed with the test's output
 		page.on("pageerror", lambda error: print(f"[browser] page error: {error}"))
-		page.on(
-			"console",
-			lambda message: message.type == "error" and print(f"[browser] console: {message.text[:300]}"),
-		)
+		page.on("console", print_console_error)
 		return browser, page

@@ -1,12 +1,19 @@
-"""Checks run by .ci/run around a real `bench uninstall-app dux_trace` on the CI site.
+"""Checks run by .ci/run around a real migrate, `bench uninstall-app dux_trace` and reinstall on the
+CI site, populated by then with ERPNext's test records and the few hundred documents of the suite.
 
 `prepare` (app installed) makes a Lot item and a Serial item with stock and commits them;
-`verify` (app uninstalled) proves that ERPNext still uses them as plain batch / serial items.
+`save` writes a fingerprint of ERPNext's data (counts and checksums of the standard columns of
+Item, Batch, Serial No, Stock Ledger Entry and GL Entry; and the app's own records) to a file;
+`same` compares the site with it (after a migrate: everything; after the uninstall: ERPNext's);
+`verify` (app uninstalled) proves that ERPNext still uses the items as plain batch / serial items;
+`reinstalled` (app installed again) proves that its fields are back and a lot is sold by FEFO.
 Both run as plain Python in the bench env, from `sites/`, since `bench execute` refuses the modules
 of an app the site no longer has: `../env/bin/python -m dux_trace.tests.uninstall_check verify SITE`.
 Any failure raises, so the command exits non-zero.
 """
 
+import hashlib
+import json
 import sys
 
 import frappe
@@ -25,6 +32,59 @@ def prepare():
 	receive(SERIAL_ITEM, 2)
 	frappe.db.commit()
 	print(f"prepared {LOT_ITEM} and {SERIAL_ITEM} with stock")
+
+
+FINGERPRINT = "/tmp/dux-trace-ci-fingerprint-{site}.json"
+#: ERPNext's data, by standard columns (the app's custom columns go with it on uninstall)
+ERPNEXT_COLUMNS = {
+	"Item": ["name", "item_name", "has_batch_no", "has_serial_no", "is_stock_item", "disabled", "stock_uom"],
+	"Batch": ["name", "item", "expiry_date", "batch_qty", "disabled"],
+	"Serial No": ["name", "item_code", "status", "warehouse", "batch_no"],
+	"Stock Ledger Entry": ["name", "actual_qty", "qty_after_transaction", "valuation_rate", "is_cancelled"],
+	"GL Entry": ["name", "account", "debit", "credit", "is_cancelled"],
+}
+APP_DOCTYPES = ("After-Sales Check", "Product Recall", "Dux Price Grid", "Dux Authorization", "FEFO Override")
+
+
+def fingerprint(with_app: bool) -> dict:
+	found = {}
+	for doctype, columns in ERPNEXT_COLUMNS.items():
+		rows = frappe.get_all(doctype, fields=columns, order_by="name", as_list=True)
+		digest = hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
+		found[doctype] = [len(rows), digest]
+	if with_app:
+		found.update({doctype: [frappe.db.count(doctype)] for doctype in APP_DOCTYPES})
+	return found
+
+
+def save():
+	data = fingerprint(with_app=True)
+	with open(FINGERPRINT.format(site=frappe.local.site), "w") as file:
+		json.dump(data, file)
+	print("fingerprint: " + ", ".join(f"{doctype} {value[0]}" for doctype, value in data.items()))
+
+
+def same():
+	with open(FINGERPRINT.format(site=frappe.local.site)) as file:
+		before = json.load(file)
+	with_app = "dux_trace" in frappe.get_installed_apps()
+	now = fingerprint(with_app)
+	expected = {k: v for k, v in before.items() if with_app or k in ERPNEXT_COLUMNS}
+	changed = [f"{k}: {expected[k]} -> {now.get(k)}" for k in expected if now.get(k) != expected[k]]
+	assert not changed, "the data changed: " + "; ".join(changed)
+	print(f"data unchanged ({'with' if with_app else 'without'} the app): {len(expected)} tables compared")
+
+
+def reinstalled():
+	from dux_trace.tests.utils import make_outgoing
+
+	assert frappe.get_meta("Item").has_field("dux_tracking_mode"), "the app's fields are not back"
+	lot_mode = frappe.db.get_value("Item", LOT_ITEM, "dux_tracking_mode")
+	assert lot_mode in ("Lot", "Lot with Expiry"), f"{LOT_ITEM} is {lot_mode!r} after reinstall"
+	note = make_outgoing("Delivery Note", LOT_ITEM, 2, submit=True)
+	assert note.docstatus == 1 and (note.items[0].batch_no or note.items[0].serial_and_batch_bundle)
+	frappe.db.commit()
+	print(f"after reinstall: {LOT_ITEM} is {lot_mode}, delivered from its lot by {note.name}")
 
 
 def verify():
@@ -54,6 +114,8 @@ if __name__ == "__main__":
 	frappe.init(site=site, sites_path=".")
 	frappe.connect()
 	try:
-		{"prepare": prepare, "verify": verify}[action]()
+		{"prepare": prepare, "save": save, "same": same, "verify": verify, "reinstalled": reinstalled}[
+			action
+		]()
 	finally:
 		frappe.destroy()

@@ -21,6 +21,7 @@ from frappe.utils import flt, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of, get_descendants_of
 
 from dux_trace.core.grids import Line, change_percent, lines_for, periods_overlap, price_line
+from dux_trace.core.like import escape_like
 from dux_trace.core.pricing import Basis, dec
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
 from dux_trace.pricing.recalculation import STORED_FIELDS, UPDATED_FIELD
@@ -315,7 +316,9 @@ def grid_pricing_rules(grid) -> dict[str, frappe._dict]:
 	return {
 		row.title: row
 		for row in frappe.get_all(
-			"Pricing Rule", filters={"title": ("like", f"{grid.name}: %")}, fields=["name", "title", "rate"]
+			"Pricing Rule",
+			filters={"title": ("like", f"{escape_like(grid.name)}: %")},
+			fields=["name", "title", "rate"],
 		)
 	}
 

@@ -16,6 +16,7 @@ from frappe.query_builder import Order
 from frappe.utils import escape_html, get_datetime
 
 from dux_trace.compat import bundle_posted_at
+from dux_trace.core.like import escape_like
 from dux_trace.core.serials import Movement, ScanVerdict, SerialEvent, SerialState, split_serials
 from dux_trace.stock.documents import SALES, row_stock_qty, row_warehouse
 from dux_trace.stock.items import items_where
@@ -145,7 +146,7 @@ def held_elsewhere_by_item(serials_by_item: dict[str, Iterable[str]], doc) -> di
 		for item_code, item_serials in wanted.items():
 			like = None
 			for serial in item_serials - set(found):
-				condition = child.serial_no.like(f"%{serial}%")
+				condition = child.serial_no.like(f"%{escape_like(serial)}%")
 				like = condition if like is None else like | condition
 			if like is not None:
 				condition = (child.item_code == item_code) & like

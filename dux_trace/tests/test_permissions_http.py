@@ -12,7 +12,7 @@ and after). The table is the contract: a new entry point without a row fails her
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import frappe
@@ -81,7 +81,6 @@ class Entry:
 	lenient: bool = False
 	#: the answer is {"has_permission": bool}: allowed means True (Frappe's own check, asked over HTTP)
 	asks: bool = False
-	kwargs: dict = field(default_factory=dict)
 
 
 def with_barcode(item, barcode: str) -> str:
@@ -245,6 +244,19 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 			}
 		}
 
+	sales_order_line = {
+		"item_code": f.lot_item,
+		"company": COMPANY,
+		"customer": CUSTOMER,
+		"doctype": "Sales Order",
+		"currency": "MAD",
+		"conversion_rate": 1,
+		"price_list": "Standard Selling",
+		"price_list_currency": "MAD",
+		"plc_conversion_rate": 1,
+		"qty": 1,
+	}
+
 	def doc_method(method, **args):
 		return lambda: {"dt": "Product Recall", "dn": f.recall, "method": method, "args": args}
 
@@ -318,32 +330,8 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 		"erpnext.stock.get_item_details.get_item_details": Entry(
 			"POST",
 			"",
-			lambda: {
-				"args": {
-					"item_code": f.lot_item,
-					"company": COMPANY,
-					"customer": CUSTOMER,
-					"doctype": "Sales Order",
-					"currency": "MAD",
-					"conversion_rate": 1,
-					"price_list": "Standard Selling",
-					"price_list_currency": "MAD",
-					"plc_conversion_rate": 1,
-					"qty": 1,
-				},
-				"ctx": {
-					"item_code": f.lot_item,
-					"company": COMPANY,
-					"customer": CUSTOMER,
-					"doctype": "Sales Order",
-					"currency": "MAD",
-					"conversion_rate": 1,
-					"price_list": "Standard Selling",
-					"price_list_currency": "MAD",
-					"plc_conversion_rate": 1,
-					"qty": 1,
-				},
-			},
+			# version-15 reads `args`, version-16 `ctx`: the same values under both names
+			lambda: dict.fromkeys(("args", "ctx"), sales_order_line),
 		),
 		"erpnext.controllers.queries.item_query": Entry(
 			"POST",

@@ -134,6 +134,8 @@ override_whitelisted_methods = {
 	# (Link fields resolve their query without these overrides: search_link routes it)
 	"erpnext.controllers.queries.item_query": "dux_trace.overrides.item_query.item_query",
 	"frappe.desk.search.search_link": "dux_trace.overrides.item_query.search_link",
+	# a deadlock between two users submitting stock is a translated "try again", not HTTP 500
+	"frappe.desk.form.save.savedocs": "dux_trace.overrides.save.savedocs",
 }
 
 export_python_type_annotations = True

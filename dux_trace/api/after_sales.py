@@ -11,6 +11,7 @@ from frappe import _
 
 from dux_trace.core.serials import Verdict
 from dux_trace.stock.after_sales import record_check, sale_visible, serial_from_scan, verdict_for
+from dux_trace.stock.contention import retried_when_contended
 
 CHECKS_PER_MINUTE = 30
 
@@ -32,9 +33,12 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 	if customer and not frappe.db.exists("Customer", customer):
 		frappe.throw(_("Customer {0} does not exist.").format(frappe.bold(customer)))
 
-	result = verdict_for(serial, customer)
-	reveal = sale_visible(result)
-	record = record_check(serial, customer, result, reveal)
+	def check():
+		result = verdict_for(serial, customer)
+		reveal = sale_visible(result)
+		return result, reveal, record_check(serial, customer, result, reveal)
+
+	result, reveal, record = retried_when_contended(check)
 	# the buyer the clerk named may be confirmed; any other only to who may open the sale
 	named = result.verdict == Verdict.SOLD_HERE and customer and record.sold_to == customer
 	return {

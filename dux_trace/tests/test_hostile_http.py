@@ -3,22 +3,28 @@ never shows a traceback, says in French what it did not understand, and writes n
 valid scan records (an After-Sales Check per check answered).
 
 The site runs as a shop's should, with System Settings' *Allow error traceback* off (Frappe's
-default shows tracebacks to desk users). DUX_FUZZ_SCANS sets the scans per entry point (2,000 by
-default: 10,000 over the five entry points).
+default shows tracebacks to desk users). The same 10,000 seeded scans go through each of the five
+entry points (DUX_FUZZ_SCANS sets how many), each entry point's share split between two worker
+processes (tests.hostile_worker) that send at the same time.
 """
 
+import json
 import os
+import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import frappe
 
 from dux_trace.compat import TestCase
-from dux_trace.tests.hostile import MEGABYTE_SCAN, hostile_scans
-from dux_trace.tests.http import Site
+from dux_trace.tests.hostile import MEGABYTE_SCAN
+from dux_trace.tests.hostile_worker import requests
+from dux_trace.tests.http import Site, ensure_password
 from dux_trace.tests.test_permissions_http import Fixtures, users
-from dux_trace.tests.utils import STORES
 
-PER_ENTRY_POINT = int(os.environ.get("DUX_FUZZ_SCANS") or 2000)
+PER_ENTRY_POINT = int(os.environ.get("DUX_FUZZ_SCANS") or 10_000)
+SHARES = 2  # worker processes per entry point
 
 
 def counts() -> dict[str, int]:
@@ -33,6 +39,7 @@ class TestHostileScans(TestCase):
 		cls.fixtures = Fixtures()
 		# the counter clerk: may check devices and fill sales, may not receive stock
 		cls.clerk = users()["Sales User"]
+		ensure_password(cls.clerk)
 		cls.site = Site(cls.clerk)
 		cls.traceback_setting = frappe.db.get_single_value("System Settings", "allow_error_traceback")
 		frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
@@ -45,49 +52,50 @@ class TestHostileScans(TestCase):
 		super().tearDownClass()
 
 	def entry_points(self):
-		f = self.fixtures
-		return {
-			"after-sales check": lambda scan: ("dux_trace.api.after_sales.check_serial", {"serial_no": scan}),
-			"scan dialog": lambda scan: (
-				"dux_trace.api.serials.check_scan",
-				{"doctype": "Delivery Note", "item_code": f.serial_item, "warehouse": STORES, "scan": scan},
-			),
-			"scan field": lambda scan: ("erpnext.stock.utils.scan_barcode", {"search_value": scan}),
-			"POS search": lambda scan: (
-				"erpnext.selling.page.point_of_sale.point_of_sale.search_for_serial_or_batch_or_barcode_number",
-				{"search_value": scan},
-			),
-			"GS1 reader": lambda scan: ("dux_trace.api.scan.parse_scan", {"code": scan}),
-		}
+		return requests(self.fixtures.serial_item)
 
-	def test_ten_thousand_hostile_scans(self):
-		from dux_trace.api.after_sales import throttle_key
+	def share(self, site: str, name: str, seed: int, start: int, count: int) -> dict:
+		"""One worker process's share of the scans of one entry point (run from a thread: no
+		site context here, hence the site given)."""
+		command = [
+			sys.executable,
+			"-m",
+			"dux_trace.tests.hostile_worker",
+			site,
+			self.clerk,
+			name,
+			self.fixtures.serial_item,
+			str(seed),
+			str(start),
+			str(count),
+		]
+		done = subprocess.run(command, capture_output=True, text=True, cwd=os.getcwd(), timeout=3600)
+		lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+		if done.returncode or not lines:
+			raise AssertionError(f"{name}: the worker failed ({done.returncode}): {done.stderr[-2000:]}")
+		return json.loads(lines[-1])
 
+	def test_ten_thousand_hostile_scans_through_each_entry_point(self):
 		report, total = [], 0
-		for offset, (name, request) in enumerate(self.entry_points().items()):
+		size, site = -(-PER_ENTRY_POINT // SHARES), frappe.local.site
+		for name in self.entry_points():
 			before = counts()
-			answered, statuses, problems = 0, {}, []
 			started = time.monotonic()
-			for index, scan in enumerate(hostile_scans(PER_ENTRY_POINT, seed=20261202 + offset)):
-				if name == "after-sales check":
-					frappe.cache.delete(throttle_key(self.clerk))
-				method, data = request(scan)
-				answer = self.site.post(method, **data)
-				statuses[answer.status] = statuses.get(answer.status, 0) + 1
-				where = f"{name} #{index} {scan[:60]!r}"
-				if answer.status >= 500 or answer.status in (401, 403):
-					problems.append(f"{where}: {answer.status} {answer.text[:200]}")
-				if "Traceback" in answer.text or "exc" in (answer.body or {}):
-					problems.append(f"{where}: traceback in the answer")
-				if answer.status == 200:
-					answered += 1
-					body = (answer.body or {}).get("message")
-					if isinstance(body, dict) and body.get("ok") is False:
-						self.assertTrue(body.get("message"), where)
-				elif not answer.messages or not any(m.strip() for m in answer.messages):
-					problems.append(f"{where}: refused with no message ({answer.status})")
-				if len(problems) > 20:
-					break
+			with ThreadPoolExecutor(SHARES) as pool:
+				shares = list(
+					pool.map(
+						lambda start, name=name: self.share(
+							site, name, 20261202, start, min(size, PER_ENTRY_POINT - start)
+						),
+						range(0, PER_ENTRY_POINT, size),
+					)
+				)
+			statuses, answered, problems = {}, 0, []
+			for share in shares:
+				answered += share["answered"]
+				problems += share["problems"]
+				for status, n in share["statuses"].items():
+					statuses[int(status)] = statuses.get(int(status), 0) + n
 			after = counts()
 			recorded = after["After-Sales Check"] - before["After-Sales Check"]
 			expected = answered if name == "after-sales check" else 0
@@ -97,9 +105,10 @@ class TestHostileScans(TestCase):
 				if after[doctype] != before[doctype]:
 					problems.append(f"{name}: {after[doctype] - before[doctype]} {doctype} written")
 			self.assertEqual(problems, [], "\n".join(problems))
+			self.assertEqual(sum(statuses.values()), PER_ENTRY_POINT, name)
 			total += PER_ENTRY_POINT
 			report.append(
-				f"{name}: {PER_ENTRY_POINT} scans in {time.monotonic() - started:.1f} s, answers {statuses}"
+				f"{name}: {PER_ENTRY_POINT} scans in {time.monotonic() - started:.1f} s, answers {dict(sorted(statuses.items()))}"
 			)
 		print("\nhostile scans over HTTP: " + "; ".join(report) + f" — {total} in all")
 

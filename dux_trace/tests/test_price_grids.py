@@ -112,6 +112,56 @@ class TestPriceGrids(TestCase):
 		undo_apply(history.name)
 		self.assertEqual(self.prices(price_list), {})
 
+	def test_prices_written_together_are_erpnext_item_prices_and_a_new_markup_updates_them(self):
+		"""The apply writes its Item Prices by batches (not one document save each): they must be
+		what ERPNext's own Item Price would be, found by ERPNext's price lookup, updated in place
+		by the next apply and restored by Undo."""
+		from erpnext.stock.get_item_details import get_price_list_rate_for
+
+		from dux_trace.api.grids import apply_grid, undo_apply
+
+		frappe.set_user(MANAGER)
+		price_list = make_price_list("Tarif Lot MAD")
+		doc = grid(
+			"Marge en lot",
+			applies_to="Price List",
+			price_list=price_list,
+			method="Margin",
+			cost_basis="Moving Average Cost",
+			rounding="Currency Fraction",
+			lines=[{"item_group": GROUP, "min_qty": 1, "markup_percent": 50}],
+		)
+		apply_grid(doc.name)
+		name = frappe.db.get_value("Item Price", {"price_list": price_list, "item_code": self.fraise})
+		price = frappe.get_doc("Item Price", name)
+		item = frappe.get_doc("Item", self.fraise)
+		self.assertEqual(
+			(price.item_name, price.item_description, price.currency, price.selling, price.buying),
+			(item.item_name, item.description, "MAD", 1, 0),
+		)
+		self.assertEqual((price.uom, price.owner, price.price_list_rate), (item.stock_uom, MANAGER, 12.6))
+		price.validate()  # ERPNext's own checks hold on it: item, unit, price list, no duplicate
+		lookup = frappe._dict(price_list=price_list, uom=item.stock_uom, transaction_date=nowdate(), qty=1)
+		self.assertEqual(get_price_list_rate_for(lookup, self.fraise), 12.6)  # 8.40 x 1.50
+
+		doc.reload()
+		doc.lines[0].markup_percent = 60
+		doc.save()
+		second = apply_grid(doc.name)["history"]
+		history = frappe.get_doc("Dux Price Grid Apply", second)
+		self.assertEqual(
+			[
+				(c.record_name, c.action, c.old_rate, c.new_rate)
+				for c in history.changes
+				if c.item_code == self.fraise
+			],
+			[(name, "Updated", 12.6, 13.44)],
+		)
+		self.assertEqual(frappe.db.get_value("Item Price", name, "price_list_rate"), 13.44)
+		self.assertEqual(frappe.db.count("Item Price", {"price_list": price_list}), 2)
+		undo_apply(second)
+		self.assertEqual(frappe.db.get_value("Item Price", name, "price_list_rate"), 12.6)
+
 	def test_a_line_below_its_floor_is_flagged_and_not_written(self):
 		from dux_trace.api.grids import apply_grid, preview
 

@@ -105,8 +105,11 @@ def cost_of(i: int) -> float:
 
 
 def generate(items: int):
+	from bulk import test_setup
+
 	from dux_trace.tests.utils import make_company, make_customer, make_fiscal_year
 
+	test_setup()  # ERPNext's set-up records (warehouse types, UOMs...) on a fresh site
 	make_fiscal_year(int(nowdate()[:4]))
 	make_company(COMPANY, ABBR, CURRENCY, "Morocco")
 	for name, parent, is_group in (
@@ -552,6 +555,18 @@ def measure(args):
 		f"{'wrote nothing' if history_again is None else f'WROTE {history_again}'} "
 		f"({count_prices(TARGET_LIST):,} Item Prices on the list)"
 	)
+	if history:  # Undo of b., then b. once more so that d.-f. find the same data
+		from dux_trace.pricing.grids import undo
+
+		start = time.perf_counter()
+		undone = undo(frappe.get_doc("Dux Price Grid Apply", history))
+		frappe.db.commit()
+		print(
+			f"   undo of b.: {time.perf_counter() - start:.1f} s for {undone:,} changes "
+			f"({count_prices(TARGET_LIST):,} Item Prices left on the list)"
+		)
+		redo, _history, _progress, _stopped = timed_apply(MARGIN_GRID, budget)
+		print(f"   b. again after the undo: {redo:.1f} s")
 
 	# d. discount grid, three breaks, for the customer group
 	make_grid(

@@ -325,8 +325,8 @@ def write_item_prices(grid, rows, price_list, customer, report) -> list[dict]:
 	the item's name and description. At 100,000 items that is ~400,000 queries (ERPNext's own
 	one-by-one insert: ~15 ms a price). Here the same checks are made once per batch, for the whole
 	apply *before anything is written* (an apply that fails leaves nothing behind); each record is
-	an ERPNext Item Price document (its own `before_save` and date check run) and is written with
-	Frappe's `bulk_insert`. Changed prices are updated by one statement per batch. Frappe document
+	what ERPNext's Item Price document gives (its own `before_save` and date check run once, on
+	what the grid's prices share) and is written with Frappe's `bulk_insert`. Changed prices are updated by one statement per batch. Frappe document
 	events of other apps on Item Price do not run for these rows."""
 	if not rows:
 		return []
@@ -347,6 +347,29 @@ def write_item_prices(grid, rows, price_list, customer, report) -> list[dict]:
 
 	columns = table_columns("Item Price")
 	now, user = now_datetime(), frappe.session.user
+	# what every new price of the grid shares, set by ERPNext's own Item Price document once: its
+	# date check and before_save (reference = customer, no supplier on a selling price)
+	shared = frappe.get_doc(
+		{
+			"doctype": "Item Price",
+			"owner": user,
+			"modified_by": user,
+			"creation": now,
+			"modified": now,
+			"docstatus": 0,
+			"price_list": price_list,
+			"buying": details.buying,
+			"selling": details.selling,
+			"currency": details.currency,
+			"customer": customer,
+			"valid_from": grid.valid_from,
+			"valid_upto": grid.valid_upto,
+			"note": _("Price grid {0}").format(grid.name),
+		}
+	)
+	shared.validate_from_to_dates("valid_from", "valid_upto")
+	shared.before_save()
+	common = shared.get_valid_dict(convert_dates_to_str=True)
 	values, changes = [], []
 	for chunk in batches(new):
 		codes = [row["item_code"] for row in chunk]
@@ -375,35 +398,18 @@ def write_item_prices(grid, rows, price_list, customer, report) -> list[dict]:
 				frappe.throw(_("UOM {0} not found in Item {1}").format(row["uom"], row["item_code"]))
 			if item.has_variants:
 				frappe.throw(_("Item {0} is a template: its variants are priced, not it.").format(item.name))
-			price = frappe.get_doc(
-				{
-					"doctype": "Item Price",
-					"name": frappe.generate_hash(length=10),
-					"owner": user,
-					"modified_by": user,
-					"creation": now,
-					"modified": now,
-					"docstatus": 0,
-					"item_code": row["item_code"],
-					"item_name": item.item_name,
-					"item_description": item.description,
-					"price_list": price_list,
-					"buying": details.buying,
-					"selling": details.selling,
-					"currency": details.currency,
-					"uom": row["uom"],
-					"customer": customer,
-					"price_list_rate": row["price_ht"],
-					"valid_from": grid.valid_from,
-					"valid_upto": grid.valid_upto,
-					"note": _("Price grid {0}").format(grid.name),
-				}
-			)
-			price.validate_from_to_dates("valid_from", "valid_upto")
-			price.before_save()  # ERPNext's: reference = customer, no supplier on a selling price
-			record = price.get_valid_dict(convert_dates_to_str=True)
+			name = frappe.generate_hash(length=10)
+			record = {
+				**common,
+				"name": name,
+				"item_code": row["item_code"],
+				"item_name": item.item_name,
+				"item_description": item.description,
+				"uom": row["uom"],
+				"price_list_rate": flt(row["price_ht"], digits),
+			}
 			values.append([record.get(column) for column in columns])
-			changes.append(change(row, "Item Price", price.name, "Created", None))
+			changes.append(change(row, "Item Price", name, "Created", None))
 
 	done = 0
 	for chunk in batches(values):
@@ -436,8 +442,8 @@ def table_columns(doctype: str) -> list[str]:
 
 
 def insert_children(parent, fieldname: str, rows: list[dict]):
-	"""Child rows of a saved document, written together (one statement per 10,000); each is
-	Frappe's child document first (its values typed as a save would: no NULL in a number)."""
+	"""Child rows of a saved document, written together (one statement per 10,000). The rows'
+	values must already be typed as a save would type them (no NULL in a number column)."""
 	child = parent.meta.get_field(fieldname).options
 	columns = table_columns(child)
 	now = now_datetime()
@@ -456,8 +462,7 @@ def insert_children(parent, fieldname: str, rows: list[dict]):
 			"modified": now,
 			"docstatus": 0,
 		}
-		valid = frappe.get_doc({"doctype": child, **record}).get_valid_dict(convert_dates_to_str=True)
-		values.append([valid.get(column) for column in columns])
+		values.append([record.get(column) for column in columns])
 	frappe.db.bulk_insert(child, columns, values)
 
 
@@ -535,24 +540,44 @@ def change(row, record_type, record_name, action, old_rate):
 		"record_type": record_type,
 		"record_name": record_name,
 		"action": action,
-		"old_rate": old_rate,
-		"new_rate": row["price_ht"],
+		"old_rate": flt(old_rate),  # 0 for a record created
+		"new_rate": flt(row["price_ht"]),
 	}
 
 
 def undo(history) -> int:
-	"""Restore what an apply replaced: created records are deleted, updated ones get their old rate."""
+	"""Restore what an apply replaced: created records are deleted, updated ones get their old rate.
+
+	Item Prices (the bulk of a large grid) are deleted and restored by batches, one statement
+	each (nothing links to an Item Price); Pricing Rules one document at a time (their child
+	rows go with them)."""
 	if history.status == "Undone":
 		frappe.throw(_("This apply was already undone."))
 	check_write_permissions()
-	field = {"Item Price": "price_list_rate", "Pricing Rule": "rate"}
-	for row in reversed(history.changes):
-		if not frappe.db.exists(row.record_type, row.record_name):
+	changes = list(reversed(history.changes))
+	prices = [row for row in changes if row.record_type == "Item Price"]
+	table = frappe.qb.DocType("Item Price")
+	for chunk in batches([row.record_name for row in prices if row.action == "Created"]):
+		frappe.qb.from_(table).delete().where(table.name.isin(chunk)).run()
+	for chunk in batches([row for row in prices if row.action != "Created"]):
+		rate = Case()
+		for row in chunk:
+			rate = rate.when(table.name == row.record_name, row.old_rate)
+		(
+			frappe.qb.update(table)
+			.set(table.price_list_rate, rate)
+			.set(table.modified, now_datetime())
+			.set(table.modified_by, frappe.session.user)
+			.where(table.name.isin([row.record_name for row in chunk]))
+			.run()
+		)
+	for row in changes:
+		if row.record_type == "Item Price" or not frappe.db.exists(row.record_type, row.record_name):
 			continue
 		if row.action == "Created":
 			frappe.delete_doc(row.record_type, row.record_name, ignore_permissions=True, force=True)
 		else:
-			frappe.db.set_value(row.record_type, row.record_name, field[row.record_type], row.old_rate)
+			frappe.db.set_value(row.record_type, row.record_name, "rate", row.old_rate)
 	history.db_set("status", "Undone")
 	return len(history.changes)
 

@@ -28,9 +28,10 @@ def lot_or_serial(table, batch_nos=(), serial_nos=()):
 	return conditions[0] if len(conditions) == 1 else (conditions[0] | conditions[1])
 
 
-def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[dict]:
+def movements(batch_nos=(), serial_nos=(), direction: str | None = "Outward") -> list[dict]:
 	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
-	(or serial) and warehouse, with a positive quantity."""
+	(or serial), warehouse and direction, with a positive quantity. `direction` None: both
+	Inward and Outward, in one query (each row says which in `direction`)."""
 	query, entry, bundle = bundle_entries()
 	condition = lot_or_serial(entry, batch_nos, serial_nos)
 	if condition is None:
@@ -42,16 +43,25 @@ def movements(batch_nos=(), serial_nos=(), direction: str = "Outward") -> list[d
 			bundle_posted_on(bundle).as_("posting_date"),
 			bundle.item_code,
 			bundle.item_name,
+			bundle.type_of_transaction.as_("direction"),
 			entry.batch_no,
 			entry.serial_no,
 			entry.warehouse,
 			Sum(entry.qty).as_("qty"),
 		)
 		.where(condition)
-		.where(bundle.type_of_transaction == direction)
-		.groupby(bundle.voucher_type, bundle.voucher_no, entry.batch_no, entry.serial_no, entry.warehouse)
+		.groupby(
+			bundle.voucher_type,
+			bundle.voucher_no,
+			bundle.type_of_transaction,
+			entry.batch_no,
+			entry.serial_no,
+			entry.warehouse,
+		)
 		.orderby(bundle_posted_at(bundle))
 	)
+	if direction:
+		query = query.where(bundle.type_of_transaction == direction)
 	rows = query.run(as_dict=True)
 	for row in rows:
 		row.qty = abs(row.qty)
@@ -101,9 +111,16 @@ def add_parties(rows: list[dict]) -> list[dict]:
 	return rows
 
 
-def production_entries(batch_nos, direction: str) -> dict[str, list[dict]]:
-	"""Manufacture / Repack stock entries that consumed (Outward) or produced (Inward) the lots."""
-	rows = [row for row in movements(batch_nos, direction=direction) if row.voucher_type == "Stock Entry"]
+def production_entries(batch_nos, direction: str, moved: list[dict] | None = None) -> dict[str, list[dict]]:
+	"""Manufacture / Repack stock entries that consumed (Outward) or produced (Inward) the lots
+	(`moved`: the lots' movements when already read, both directions)."""
+	if moved is None:
+		moved = movements(batch_nos, direction=direction)
+	rows = [
+		row
+		for row in moved
+		if row.voucher_type == "Stock Entry" and row.direction == direction and row.batch_no in batch_nos
+	]
 	if not rows:
 		return {}
 	purposes = dict(
@@ -121,26 +138,27 @@ def production_entries(batch_nos, direction: str) -> dict[str, list[dict]]:
 	return by_entry
 
 
-def downstream_lots(batch_no: str) -> list[tuple[str, str, str]]:
+def downstream_lots(batch_no: str, moved: list[dict] | None = None) -> list[tuple[str, str, str]]:
 	"""(input lot, production entry, finished lot) for every lot made from `batch_no`, followed
 	transitively (a finished lot used as input of another production, and so on)."""
-	return follow_production(batch_no, via="Outward", to="Inward")
+	return follow_production(batch_no, via="Outward", to="Inward", moved=moved)
 
 
-def upstream_lots(batch_no: str) -> list[tuple[str, str, str]]:
+def upstream_lots(batch_no: str, moved: list[dict] | None = None) -> list[tuple[str, str, str]]:
 	"""(finished lot, production entry, input lot) for every input lot consumed to make
 	`batch_no`, followed transitively."""
-	return follow_production(batch_no, via="Inward", to="Outward")
+	return follow_production(batch_no, via="Inward", to="Outward", moved=moved)
 
 
 def follow_production(
-	batch_no: str, via: str, to: str, seen: set | None = None
+	batch_no: str, via: str, to: str, seen: set | None = None, moved: list[dict] | None = None
 ) -> list[tuple[str, str, str]]:
 	"""Production entries where the lot moved `via` (Outward: consumed, Inward: produced), and the
-	lots that moved `to` in the same entries, recursively."""
+	lots that moved `to` in the same entries, recursively (`moved`: the first lot's movements,
+	both directions, when already read)."""
 	seen = seen if seen is not None else {batch_no}
 	links = []
-	for entry_name in production_entries([batch_no], via):
+	for entry_name in production_entries([batch_no], via, moved):
 		for other in movements_of_entry(entry_name, to):
 			if other.batch_no and other.batch_no not in seen:
 				seen.add(other.batch_no)
@@ -181,10 +199,24 @@ def movements_of_entry(stock_entry: str, direction: str) -> list[dict]:
 	)
 
 
-def stock_left(batch_nos) -> list[dict]:
-	"""What remains of the lots, per warehouse."""
+def stock_left(batch_nos, moved: list[dict] | None = None) -> list[dict]:
+	"""What remains of the lots, per warehouse (from `moved`, the lots' movements in both
+	directions, when already read)."""
 	if not batch_nos:
 		return []
+	if moved is not None:
+		left: dict[tuple, frappe._dict] = {}
+		for row in moved:
+			if row.batch_no in batch_nos:
+				key = (row.batch_no, row.warehouse)
+				found = left.setdefault(
+					key,
+					frappe._dict(
+						item_code=row.item_code, batch_no=row.batch_no, warehouse=row.warehouse, qty=0
+					),
+				)
+				found.qty += row.qty if row.direction == "Inward" else -row.qty
+		return [row for row in left.values() if round(row.qty, 9) != 0]
 	query, entry, _bundle = lot_balances()
 	return query.where(entry.batch_no.isin(list(batch_nos))).having(Sum(entry.qty) != 0).run(as_dict=True)
 
@@ -233,12 +265,16 @@ def one_row_per_sale(rows: list[dict]) -> list[dict]:
 	return kept
 
 
-def sales(batch_nos=(), serial_nos=()) -> list[dict]:
+def sales(batch_nos=(), serial_nos=(), moved: list[dict] | None = None, parties: bool = True) -> list[dict]:
 	"""Every sale of the lots / serials (one row per document, lot or serial and warehouse), each
-	unit once, with its customer and contact."""
-	return add_parties(
-		one_row_per_sale([row for row in movements(batch_nos, serial_nos) if row.voucher_type in SALES])
+	unit once, with its customer and contact (`moved`: their movements when already read;
+	`parties` False: the caller adds the parties)."""
+	if moved is None:
+		moved = movements(batch_nos, serial_nos)
+	sold = one_row_per_sale(
+		[row for row in moved if row.voucher_type in SALES and row.direction == "Outward"]
 	)
+	return add_parties(sold) if parties else sold
 
 
 def customers_of(batch_nos=(), serial_nos=()) -> list[dict]:

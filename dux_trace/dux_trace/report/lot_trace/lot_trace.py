@@ -95,7 +95,11 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 			}
 		)
 
-	sold = trace.sales(batch_nos, serial_nos)
+	# every movement of the lots / serials, both directions, read once; parties added in one pass
+	every = trace.movements(batch_nos, serial_nos, direction=None)
+	sold = trace.sales(batch_nos, serial_nos, moved=every, parties=False)
+	received = [r for r in every if r.direction == "Inward" and r.voucher_type in RECEIPTS]
+	trace.add_parties(sold + received)
 	by_customer: dict[str, list[dict]] = {}
 	for r in sold:
 		by_customer.setdefault(r.party, []).append(r)
@@ -127,19 +131,18 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 		for r in movements:
 			add(key, 2, {**r, "contact": None, "mobile_no": None, "email_id": None}, _(r.voucher_type))
 
-	other = [r for r in trace.movements(batch_nos, serial_nos) if r.voucher_type not in SALES]
+	other = [r for r in every if r.direction == "Outward" and r.voucher_type not in SALES]
 	if other:
 		moved = section("other", _("Other outgoing movements"), qty=sum(r.qty for r in other))
 		for r in other:
 			add(moved, 1, r, _(r.voucher_type))
 
 	upstream = section("upstream", _("Where it came from"))
-	for r in trace.add_parties(trace.movements(batch_nos, serial_nos, direction="Inward")):
-		if r.voucher_type in RECEIPTS:
-			shown = visible.row(r)
-			add(upstream, 1, r, shown.get("party_name") or _(r.voucher_type))
+	for r in received:
+		shown = visible.row(r)
+		add(upstream, 1, r, shown.get("party_name") or _(r.voucher_type))
 	for batch_no in batch_nos:
-		for finished, entry, consumed in trace.upstream_lots(batch_no):
+		for finished, entry, consumed in trace.upstream_lots(batch_no, every):
 			add(
 				upstream,
 				1,
@@ -149,7 +152,7 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 
 	downstream = section("downstream", _("What was made from it"))
 	for batch_no in batch_nos:
-		for consumed, entry, produced in trace.downstream_lots(batch_no):
+		for consumed, entry, produced in trace.downstream_lots(batch_no, every):
 			key = f"downstream/{produced}"
 			rows.append(
 				{
@@ -177,7 +180,7 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 					}
 				)
 
-	left = trace.stock_left(batch_nos)
+	left = trace.stock_left(batch_nos, every)
 	stock = section("stock", _("Still in stock"), qty=sum(r.qty for r in left))
 	for r in left:
 		add(stock, 1, r, r.warehouse)

@@ -18,6 +18,11 @@ version-16 change by backport (the Serial and Batch Bundle's `posting_datetime`,
 - ERPNext's test data: `erpnext.setup.utils.before_tests` (version-15) or importing
   `erpnext.tests.utils` (version-16) -> `erpnext_before_tests`; `IntegrationTestCase` (version-16)
   or `FrappeTestCase` -> `TestCase`, `change_settings`.
+- A doctype's row count cached by `frappe.db.count(..., cache=True)` (ERPNext asks it before
+  looking for Pricing Rules): in Redis for a day (version-15) or in the connection's value cache
+  (version-16) -> `forget_cached_count`.
+- ERPNext's demo data: `setup_demo_data()` copies the site's first company (version-15),
+  `setup_demo_data(company)` the one given (version-16) -> `make_demo_data`.
 """
 
 import inspect
@@ -130,6 +135,31 @@ def erpnext_before_tests():
 		mark_setup_complete()
 	else:
 		before_tests()
+
+
+def forget_cached_count(doctype: str) -> None:
+	"""After rows written without a document save (bulk inserts): Frappe's cached row count of the
+	doctype must not still say 0, or ERPNext skips its Pricing Rules altogether."""
+	frappe.cache.delete_value(f"doctype:count:{doctype}")
+	if isinstance(getattr(frappe.db, "value_cache", None), dict):
+		frappe.db.value_cache.pop(doctype, None)
+
+
+def make_demo_data(company: str = "_Test Company") -> str:
+	"""ERPNext's demo data (a "(Demo)" copy of a company, with its masters and a few purchases and
+	sales) on a site that has ERPNext's test records; returns the demo company. Version-16 takes
+	the company to copy (its demo documents are in INR, hence ERPNext's Indian test company) and
+	logs a failure instead of raising it: a demo without documents is refused here."""
+	from erpnext.setup.demo import setup_demo_data
+
+	if inspect.signature(setup_demo_data).parameters:
+		setup_demo_data(company)
+	else:
+		setup_demo_data()
+	demo = frappe.db.get_single_value("Global Defaults", "demo_company")
+	if not demo or not frappe.db.count("Sales Invoice", {"company": demo}):
+		raise RuntimeError(f"ERPNext's demo data was not created (demo company: {demo!r})")
+	return demo
 
 
 def mark_setup_complete():

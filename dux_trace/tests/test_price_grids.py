@@ -188,7 +188,7 @@ class TestPriceGrids(TestCase):
 		self.assertEqual(self.prices(price_list), {self.nature: 18.0})
 
 	def test_by_discount_for_wholesalers_with_quantity_breaks_and_a_period(self):
-		from dux_trace.api.grids import apply_grid
+		from dux_trace.api.grids import apply_grid, undo_apply
 
 		frappe.set_user(MANAGER)
 		lines = [
@@ -241,6 +241,21 @@ class TestPriceGrids(TestCase):
 				**common,
 			)
 		self.assertIn("Grossistes yaourts", str(refused.exception))
+
+		# the breaks are ERPNext Pricing Rules (written together, not one save each): named by
+		# ERPNext's series, valid by its own checks; Undo takes them away with their item rows
+		rules = frappe.get_all("Pricing Rule", filters={"title": ("like", f"{doc.name}: %")}, pluck="name")
+		self.assertEqual(len(rules), 4)  # two items x the breaks 10 and 50
+		rule = frappe.get_doc("Pricing Rule", rules[0])
+		self.assertTrue(rule.name.startswith("PRLE-"), rule.name)
+		self.assertEqual(rule.owner, MANAGER)
+		self.assertIn(rule.items[0].item_code, (self.fraise, self.nature))
+		rule.validate()
+		undo_apply(frappe.db.get_value("Dux Price Grid Apply", {"grid": doc.name, "status": "Applied"}))
+		self.assertEqual(frappe.get_all("Pricing Rule", filters={"name": ("in", rules)}), [])
+		self.assertEqual(frappe.get_all("Pricing Rule Item Code", filters={"parent": ("in", rules)}), [])
+		invoice = sale(self.wholesaler, self.fraise, 50)
+		self.assertFalse(invoice.items[0].pricing_rules)
 
 	def test_bulk_edit_then_reapply(self):
 		from dux_trace.api.grids import apply_grid, bulk_edit

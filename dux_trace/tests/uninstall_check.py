@@ -1,7 +1,8 @@
 """Checks run by .ci/run around a real migrate, `bench uninstall-app dux_trace` and reinstall on the
 CI site, populated by then with ERPNext's test records and the few hundred documents of the suite.
 
-`prepare` (app installed) makes a Lot item and a Serial item with stock and commits them;
+`prepare` (app installed) adds ERPNext's demo data (a demo company with its masters, purchases
+and sales), makes a Lot item and a Serial item with stock and commits them;
 `save` writes a fingerprint of ERPNext's data (counts and checksums of the standard columns of
 Item, Batch, Serial No, Stock Ledger Entry and GL Entry; and the app's own records) to a file;
 `same` compares the site with it (after a migrate: everything; after the uninstall: ERPNext's);
@@ -25,6 +26,16 @@ SERIAL_ITEM = "_DUX Uninstall Check Serial"
 
 
 def prepare():
+	from dux_trace.compat import make_demo_data
+
+	demo = frappe.db.get_single_value("Global Defaults", "demo_company")
+	if not demo or not frappe.db.exists("Company", demo):
+		demo = make_demo_data()
+		frappe.db.commit()
+	print(
+		f"ERPNext's demo data: company {demo}, {frappe.db.count('Sales Invoice', {'company': demo})} sales"
+		f" and {frappe.db.count('Purchase Invoice', {'company': demo})} purchase invoices"
+	)
 	make_base_data()
 	make_item(LOT_ITEM, "Lot", shelf_life_in_days=60)
 	make_item(SERIAL_ITEM, "Serial")

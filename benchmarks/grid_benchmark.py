@@ -26,6 +26,9 @@ e. plain ERPNext on the same data, measured before b. so that both start cold: t
    list, extrapolated to ITEMS, and the ratio grid apply / ERPNext per item; ERPNext's price
    lookup for a sale (`get_price_list_rate_for` on the target list, `get_item_details` of a Sales
    Order of 10 for a customer of the group) before and after the new prices and rules, median ms;
+g. the desk while the margin grid is applied again (a new markup: every price updated) in a
+   process of its own, as the background worker runs it: ERPNext's price lookup for a sale timed
+   over and over meanwhile, against the same lookup idle;
 f. when the apply is slower than 60 s (or with --profile), a cProfile of the apply of a margin
    grid over the 2% sub-group: where the time goes; and, for scale, one `frappe.db.bulk_insert`
    of ITEMS Item Price rows (then deleted).
@@ -37,7 +40,10 @@ stderr). Nothing is asserted: this measures.
 import argparse
 import cProfile
 import io
+import json
 import pstats
+import statistics
+import subprocess
 import sys
 import time
 
@@ -81,9 +87,14 @@ def main():
 		help="seconds after which the 100k apply is stopped and extrapolated",
 	)
 	parser.add_argument("--discount-budget", type=float, default=3600, help="the same for the discount grid")
+	parser.add_argument("--apply-grid", help=argparse.SUPPRESS)  # g.: the background job's process
 	args = parser.parse_args()
 
 	with site_connection(args.site):
+		if args.apply_grid:  # the worker of g.: apply one grid, say how long it took
+			seconds, history, _progress, _stopped = timed_apply(args.apply_grid, args.budget)
+			print(json.dumps({"seconds": seconds, "history": history}), flush=True)
+			return
 		generate(args.items)
 		measure(args)
 
@@ -637,9 +648,47 @@ def measure(args):
 		f"{before['sale_rate']:g} -> {after_discount['sale_rate']:g} (pricing rules {after_discount['sale_rules']})"
 	)
 
+	# g. the desk while a large apply runs in its own process (as the background worker does)
+	responsiveness(args.site, probe, budget)
+
 	# f. where the time goes
 	if stopped or seconds > BACKGROUND_LIMIT or args.profile:
 		profile(items, budget, bulk_shown=stopped)
+
+
+def responsiveness(site: str, probe: str, budget: float):
+	"""ERPNext's price lookups for a sale, timed over and over while another process re-applies
+	the margin grid with a new markup (100,000 prices updated), against the same lookups idle."""
+	from erpnext.stock.get_item_details import get_price_list_rate_for
+
+	by_list = frappe._dict(
+		price_list=TARGET_LIST, uom="Nos", stock_uom="Nos", qty=1, transaction_date=nowdate()
+	)
+	grid = frappe.get_doc("Dux Price Grid", MARGIN_GRID)
+	grid.lines[0].markup_percent = flt(grid.lines[0].markup_percent) + 1
+	grid.save()
+	frappe.db.commit()
+	idle = [ms(lambda: get_price_list_rate_for(by_list, probe), 1) for _ in range(50)]
+	worker = subprocess.Popen(
+		[sys.executable, __file__, site, "--apply-grid", MARGIN_GRID, "--budget", str(budget)],
+		stdout=subprocess.PIPE,
+		stderr=subprocess.DEVNULL,
+		text=True,
+	)
+	during = []
+	while worker.poll() is None:
+		frappe.db.rollback()  # a new request's view
+		during.append(ms(lambda: get_price_list_rate_for(by_list, probe), 1))
+		time.sleep(0.2)
+	answer = json.loads([line for line in worker.stdout.read().splitlines() if line.startswith("{")][-1])
+	during.sort()
+	print()
+	print(
+		f"g. the desk during a re-apply of {MARGIN_GRID} (new markup, 100,000 prices updated) in its own "
+		f"process, {answer['seconds']:.1f} s: ERPNext's price lookup answered {len(during)} times, median "
+		f"{statistics.median(during):.2f} ms, slowest {during[-1]:.2f} ms (idle: median "
+		f"{statistics.median(idle):.2f} ms, slowest {max(idle):.2f} ms)"
+	)
 
 
 def profile(items: int, budget: float, bulk_shown: bool):

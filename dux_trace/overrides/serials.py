@@ -43,6 +43,7 @@ from dux_trace.stock.serials import (
 	serial_lines,
 	serial_states,
 	serials_of_voucher,
+	sold_on_open_pos,
 )
 
 
@@ -215,6 +216,17 @@ def before_submit_sale(doc, method=None):
 						frappe.bold(line.warehouse),
 						_(state.status or ""),
 					),
+					SerialAlreadySoldError,
+					title=_("Serial No Already Sold"),
+				)
+	on_pos = sold_on_open_pos((serial for line in lines for serial in line.serials), doc)
+	for line in lines:
+		for serial in line.serials:
+			if serial in on_pos:
+				frappe.throw(
+					_(
+						"{0}: Serial No {1} has just been sold on POS Invoice {2}: it cannot be sold again."
+					).format(row_label(line), frappe.bold(serial), frappe.bold(on_pos[serial])),
 					SerialAlreadySoldError,
 					title=_("Serial No Already Sold"),
 				)

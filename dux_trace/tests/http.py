@@ -92,7 +92,12 @@ class Site:
 			if self.client is None:
 				self.client = Client(application, use_cookies=True)
 			try:
-				result["answer"] = self.client.open(f"http://{self.site}{path}", method=http_method, **kwargs)
+				# buffered: the response is read and closed here, in the request's thread, which runs
+				# Frappe's after-response work (version-16 closes the request's database connection
+				# there; an unclosed response leaked one connection per request)
+				result["answer"] = self.client.open(
+					f"http://{self.site}{path}", method=http_method, buffered=True, **kwargs
+				)
 			except BaseException as error:
 				result["error"] = error
 

@@ -412,20 +412,12 @@ def write_item_prices(grid, rows, price_list, customer, report) -> list[dict]:
 		frappe.db.bulk_insert("Item Price", columns, chunk)
 		done += len(chunk)
 		report(done)
-	table = frappe.qb.DocType("Item Price")
 	for chunk in batches(updates):
-		rate = Case()
-		for current, row in chunk:
-			rate = rate.when(table.name == current.name, row["price_ht"])
-			changes.append(change(row, "Item Price", current.name, "Updated", current.price_list_rate))
-		(
-			frappe.qb.update(table)
-			.set(table.price_list_rate, rate)
-			.set(table.modified, now)
-			.set(table.modified_by, user)
-			.where(table.name.isin([current.name for current, _row in chunk]))
-			.run()
-		)
+		set_rates("Item Price", {current.name: row["price_ht"] for current, row in chunk}, now)
+		changes += [
+			change(row, "Item Price", current.name, "Updated", current.price_list_rate)
+			for current, row in chunk
+		]
 		done += len(chunk)
 		report(done)
 	return changes
@@ -587,20 +579,11 @@ def write_pricing_rules(grid, rows, currency, priority, report) -> list[dict]:
 		report(done)
 	if rules:
 		forget_cached_count("Pricing Rule")
-	table = frappe.qb.DocType("Pricing Rule")
 	for chunk in batches(updates):
-		rate = Case()
-		for current, row in chunk:
-			rate = rate.when(table.name == current.name, flt(row["price_ht"], digits))
-			changes.append(change(row, "Pricing Rule", current.name, "Updated", current.rate))
-		(
-			frappe.qb.update(table)
-			.set(table.rate, rate)
-			.set(table.modified, now)
-			.set(table.modified_by, user)
-			.where(table.name.isin([current.name for current, _row in chunk]))
-			.run()
-		)
+		set_rates("Pricing Rule", {current.name: flt(row["price_ht"], digits) for current, row in chunk}, now)
+		changes += [
+			change(row, "Pricing Rule", current.name, "Updated", current.rate) for current, row in chunk
+		]
 		done += len(chunk)
 		report(done)
 	return changes
@@ -618,6 +601,38 @@ def change(row, record_type, record_name, action, old_rate):
 	}
 
 
+#: the rate an apply writes, per record type
+RATE_FIELD = {"Item Price": "price_list_rate", "Pricing Rule": "rate"}
+
+
+def set_rates(doctype: str, rates: dict[str, float], now=None) -> None:
+	"""New rates for a batch of Item Prices or Pricing Rules ({name: rate}): one UPDATE ... CASE,
+	stamped as modified by the user."""
+	table = frappe.qb.DocType(doctype)
+	rate = Case()
+	for name, value in rates.items():
+		rate = rate.when(table.name == name, value)
+	(
+		frappe.qb.update(table)
+		.set(table[RATE_FIELD[doctype]], rate)
+		.set(table.modified, now or now_datetime())
+		.set(table.modified_by, frappe.session.user)
+		.where(table.name.isin(list(rates)))
+		.run()
+	)
+
+
+def delete_records(doctype: str, names: list[str]) -> None:
+	"""A batch of records and their child rows, one statement per table."""
+	for field in frappe.get_meta(doctype).get_table_fields():
+		child = frappe.qb.DocType(field.options)
+		frappe.qb.from_(child).delete().where(child.parenttype == doctype).where(
+			child.parent.isin(names)
+		).run()
+	table = frappe.qb.DocType(doctype)
+	frappe.qb.from_(table).delete().where(table.name.isin(names)).run()
+
+
 def undo(history) -> int:
 	"""Restore what an apply replaced: created records are deleted, updated ones get their old rate.
 
@@ -627,48 +642,12 @@ def undo(history) -> int:
 		frappe.throw(_("This apply was already undone."))
 	check_write_permissions()
 	changes = list(reversed(history.changes))
-	prices = [row for row in changes if row.record_type == "Item Price"]
-	table = frappe.qb.DocType("Item Price")
-	for chunk in batches([row.record_name for row in prices if row.action == "Created"]):
-		frappe.qb.from_(table).delete().where(table.name.isin(chunk)).run()
-	for chunk in batches([row for row in prices if row.action != "Created"]):
-		rate = Case()
-		for row in chunk:
-			rate = rate.when(table.name == row.record_name, row.old_rate)
-		(
-			frappe.qb.update(table)
-			.set(table.price_list_rate, rate)
-			.set(table.modified, now_datetime())
-			.set(table.modified_by, frappe.session.user)
-			.where(table.name.isin([row.record_name for row in chunk]))
-			.run()
-		)
-	rules = [row for row in changes if row.record_type == "Pricing Rule"]
-	rule = frappe.qb.DocType("Pricing Rule")
-	children = [field.options for field in frappe.get_meta("Pricing Rule").get_table_fields()]
-	for chunk in batches([row.record_name for row in rules if row.action == "Created"]):
-		for child in children:
-			table_of = frappe.qb.DocType(child)
-			(
-				frappe.qb.from_(table_of)
-				.delete()
-				.where(table_of.parenttype == "Pricing Rule")
-				.where(table_of.parent.isin(chunk))
-				.run()
-			)
-		frappe.qb.from_(rule).delete().where(rule.name.isin(chunk)).run()
-	for chunk in batches([row for row in rules if row.action != "Created"]):
-		rate = Case()
-		for row in chunk:
-			rate = rate.when(rule.name == row.record_name, row.old_rate)
-		(
-			frappe.qb.update(rule)
-			.set(rule.rate, rate)
-			.set(rule.modified, now_datetime())
-			.set(rule.modified_by, frappe.session.user)
-			.where(rule.name.isin([row.record_name for row in chunk]))
-			.run()
-		)
+	for doctype in RATE_FIELD:
+		rows = [row for row in changes if row.record_type == doctype]
+		for chunk in batches([row.record_name for row in rows if row.action == "Created"]):
+			delete_records(doctype, chunk)
+		for chunk in batches([row for row in rows if row.action != "Created"]):
+			set_rates(doctype, {row.record_name: row.old_rate for row in chunk})
 	history.db_set("status", "Undone")
 	return len(history.changes)
 

@@ -199,26 +199,18 @@ def movements_of_entry(stock_entry: str, direction: str) -> list[dict]:
 	)
 
 
-def stock_left(batch_nos, moved: list[dict] | None = None) -> list[dict]:
-	"""What remains of the lots, per warehouse (from `moved`, the lots' movements in both
-	directions, when already read)."""
-	if not batch_nos:
-		return []
-	if moved is not None:
-		left: dict[tuple, frappe._dict] = {}
-		for row in moved:
-			if row.batch_no in batch_nos:
-				key = (row.batch_no, row.warehouse)
-				found = left.setdefault(
-					key,
-					frappe._dict(
-						item_code=row.item_code, batch_no=row.batch_no, warehouse=row.warehouse, qty=0
-					),
-				)
-				found.qty += row.qty if row.direction == "Inward" else -row.qty
-		return [row for row in left.values() if round(row.qty, 9) != 0]
-	query, entry, _bundle = lot_balances()
-	return query.where(entry.batch_no.isin(list(batch_nos))).having(Sum(entry.qty) != 0).run(as_dict=True)
+def stock_left(batch_nos, moved: list[dict]) -> list[dict]:
+	"""What remains of the lots, per warehouse, from `moved`: the lots' movements in both
+	directions (`movements(..., direction=None)`)."""
+	left: dict[tuple, frappe._dict] = {}
+	for row in moved:
+		if row.batch_no in batch_nos:
+			found = left.setdefault(
+				(row.batch_no, row.warehouse),
+				frappe._dict(item_code=row.item_code, batch_no=row.batch_no, warehouse=row.warehouse, qty=0),
+			)
+			found.qty += row.qty if row.direction == "Inward" else -row.qty
+	return [row for row in left.values() if round(row.qty, 9) != 0]
 
 
 def one_row_per_sale(rows: list[dict]) -> list[dict]:

@@ -14,9 +14,11 @@ app_include_js = "/assets/dux_trace/js/awesome_bar.js"
 
 # Desk forms of ERPNext doctypes
 doctype_js = {
-	"Batch": "public/js/batch.js",
-	"Item": ["public/js/item_pricing.js", "public/js/item_tracking.js"],
-	"Serial No": "public/js/serial_no.js",
+	"Batch": ["public/js/batch.js", "public/js/labels.js"],
+	# the Label Template's live preview draws with labels.js
+	"Dux Label Template": "public/js/labels.js",
+	"Item": ["public/js/item_pricing.js", "public/js/item_tracking.js", "public/js/labels.js"],
+	"Serial No": ["public/js/serial_no.js", "public/js/labels.js"],
 	**{
 		doctype: ["public/js/serial_scan.js", "public/js/labels.js"]
 		for doctype in ("Purchase Receipt", "Purchase Invoice", "Stock Entry")
@@ -27,6 +29,10 @@ doctype_js = {
 	},
 	**{doctype: "public/js/fefo.js" for doctype in ("Pick List",)},
 }
+# labels for what leaves
+doctype_js["Delivery Note"] = [*doctype_js["Delivery Note"], "public/js/labels.js"]
+# lists: select rows → Print Labels
+doctype_list_js = {doctype: "public/js/label_list.js" for doctype in ("Item", "Batch", "Serial No")}
 # Stock Entry is both a receipt and an outgoing document
 doctype_js["Stock Entry"] = [*doctype_js["Stock Entry"], "public/js/fefo.js"]
 

@@ -157,7 +157,7 @@ def test_labels_that_exactly_fill_the_page_are_accepted():
 		(dict(margin_top_mm=-1), "Top margin must be .* 0 or more"),
 		(dict(gap_x_mm=-0.5), "Horizontal gap"),
 		(dict(page="Letter"), "Page must be 'A4' or 'Roll'"),
-		(dict(barcode="qr"), "Barcode must be one of auto, code128, ean13, gs1_128"),
+		(dict(barcode="pdf417"), "Barcode must be one of auto, code128, ean13, gs1_128, gs1_datamatrix, qr"),
 	],
 )
 def test_layouts_that_cannot_print_are_refused_with_a_clear_message(changes, message):
@@ -226,7 +226,7 @@ def test_an_explicit_symbology_is_honoured():
 		(LabelData("X", ean="400638133393"), "ean13", "must have 13 digits"),
 		(LabelData("X", gtin=GTIN, lot="LOT ÉTÉ"), "auto", "not a GS1 value"),
 		(LabelData("X", serial="N°12"), "auto", "cannot be written in Code128"),
-		(LabelData("X"), "qr", "Barcode must be one of"),
+		(LabelData("X"), "pdf417", "Barcode must be one of"),
 	],
 )
 def test_a_barcode_that_cannot_be_made_is_refused(label, preferred, message):

@@ -321,6 +321,21 @@ CUSTOM_FIELDS = {
 			'("Which one are you selling?"). Ticked when the tracking mode is set to Serial.',
 		},
 		{
+			"fieldname": "dux_is_medicine",
+			"label": "Medicine (GS1 DataMatrix Labels)",
+			"fieldtype": "Check",
+			"insert_after": "dux_dot_tracked",
+			"description": "Its labels carry a GS1 DataMatrix (GTIN, expiry, lot, serial), as the EU Falsified Medicines Directive asks, when the Label Template's barcode is Auto.",
+		},
+		{
+			"fieldname": "dux_short_name",
+			"label": "Short Name",
+			"fieldtype": "Data",
+			"length": 40,
+			"insert_after": "item_name",
+			"description": "A short name for labels and the till (40 characters at most).",
+		},
+		{
 			"fieldname": "dux_warranty_months",
 			"label": "Warranty (Months)",
 			"fieldtype": "Int",

@@ -27,6 +27,12 @@ class Symbology(str, Enum):
 	GS1_128 = "gs1_128"
 	DATAMATRIX = "datamatrix"
 	GS1_DATAMATRIX = "gs1_datamatrix"
+	QR = "qr"
+	GS1_QR = "gs1_qr"
+
+
+#: 2D symbologies: drawn square from their modules (`matrix_rows`)
+MATRIX_SYMBOLOGIES = ("datamatrix", "gs1_datamatrix", "qr", "gs1_qr")
 
 
 class BarcodeError(ValueError):
@@ -154,13 +160,25 @@ def datamatrix_rows(data: str, gs1: bool = False) -> list[str]:
 	"""The modules of a square ECC 200 Data Matrix, one string of '1' (dark) / '0' per row, without
 	the quiet zone. `gs1`: `data` is `gs1_brackets(...)` and the symbol is a GS1 DataMatrix (FNC1
 	first, scanners report ]d2)."""
+	return matrix_rows(data, "gs1_datamatrix" if gs1 else "datamatrix")
+
+
+def matrix_rows(data: str, symbology: str) -> list[str]:
+	"""The modules of a 2D symbol (`MATRIX_SYMBOLOGIES`), one string of '1' / '0' per row, no quiet
+	zone: Data Matrix ECC 200 (square) or QR Code (error correction M), encoded by zxing-cpp (zint).
+	The GS1 ones take `gs1_brackets(...)` data and start with FNC1 (scanners report ]d2 / ]Q3)."""
 	import zxingcpp
 
+	if symbology not in MATRIX_SYMBOLOGIES:
+		raise BarcodeError(f"{symbology} is not a 2D symbology")
+	options = {"gs1": True} if symbology.startswith("gs1_") else {}
 	try:
-		options = {"gs1": True} if gs1 else {}
-		symbol = zxingcpp.create_barcode(
-			data, zxingcpp.BarcodeFormat.DataMatrix, force_square=True, **options
-		)
+		if symbology.endswith("datamatrix"):
+			symbol = zxingcpp.create_barcode(
+				data, zxingcpp.BarcodeFormat.DataMatrix, force_square=True, **options
+			)
+		else:
+			symbol = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M", **options)
 		image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
 	except Exception as error:  # zint reports bad input as a generic error
 		raise BarcodeError(str(error))

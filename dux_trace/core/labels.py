@@ -37,19 +37,23 @@ from datetime import date
 
 from dux_trace.core.barcodes import (
 	FNC1,
+	MATRIX_SYMBOLOGIES,
 	BarcodeError,
 	bar_pattern,
-	datamatrix_rows,
 	element_string,
 	gs1_brackets,
 	gs1_data,
 	gs1_parts,
+	matrix_rows,
 )
 
 A4_WIDTH_MM = 210.0
 A4_HEIGHT_MM = 297.0
 PAGES = ("A4", "Roll")
-BARCODES = ("auto", "code128", "ean13", "gs1_128")
+BARCODES = ("auto", "code128", "ean13", "gs1_128", "gs1_datamatrix", "qr")
+GS1_SYMBOLOGIES = ("gs1_128", "gs1_datamatrix", "gs1_qr")
+FONT_SCALES = (0.5, 2.0)  # smallest and largest type scale a template may ask for
+BAR_HEIGHTS_MM = (3.0, 40.0)  # lowest and highest bar height a template may ask for
 EPSILON = 1e-6
 
 _DIGITS = "0123456789"
@@ -82,6 +86,8 @@ class LabelTemplate:
 	gap_x_mm: float = 0.0
 	gap_y_mm: float = 0.0
 	barcode: str = "auto"
+	font_scale: float = 1.0  # type size, 1 = the sizes below (NAME_PT, LINE_PT...)
+	bar_height_mm: float = 12.0  # highest bars of a linear symbol (lower when the label is full)
 
 	@property
 	def per_page(self) -> int:
@@ -95,6 +101,16 @@ class LabelTemplate:
 			raise LabelLayoutError(f"Barcode must be one of {', '.join(BARCODES)}, not {self.barcode!r}.")
 		_positive("Label width", self.label_width_mm)
 		_positive("Label height", self.label_height_mm)
+		if not _is_number(self.font_scale) or not FONT_SCALES[0] <= self.font_scale <= FONT_SCALES[1]:
+			raise LabelLayoutError(
+				f"Font size must be between {FONT_SCALES[0]:g} and {FONT_SCALES[1]:g} times the standard"
+				f" size, not {self.font_scale!r}."
+			)
+		low, high = BAR_HEIGHTS_MM
+		if not _is_number(self.bar_height_mm) or not low <= self.bar_height_mm <= high:
+			raise LabelLayoutError(
+				f"Barcode height must be between {low:g} and {high:g} mm, not {self.bar_height_mm!r}."
+			)
 		if self.page == "Roll":
 			return
 		_count("Rows", self.rows)
@@ -185,6 +201,9 @@ class LabelData:
 	serial: str | None = None
 	gtin: str | None = None  # 14 digits
 	ean: str | None = None  # 13 digits
+	short_name: str | None = None
+	dot: str | None = None  # a tyre lot's DOT code (week and year)
+	medicine: bool = False  # "auto" gives it a GS1 DataMatrix (EU Falsified Medicines Directive)
 
 
 def gs1_check_digit_ok(digits: str) -> bool:
@@ -204,6 +223,10 @@ def choose_barcode(label: LabelData, preferred: str = "auto") -> tuple[str, str,
 		raise LabelLayoutError(f"Barcode must be one of {', '.join(BARCODES)}, not {preferred!r}.")
 	gtin = (label.gtin or "").strip()
 	ean = (label.ean or "").strip()
+	if preferred == "gs1_datamatrix" or (preferred == "auto" and gtin and label.medicine):
+		return _gs1_matrix(label, gtin, "gs1_datamatrix")
+	if preferred == "qr":
+		return _gs1_matrix(label, gtin, "gs1_qr") if gtin else ("qr", *_code128(label)[1:])
 	if preferred == "gs1_128" or (preferred == "auto" and gtin):
 		return _gs1_128(label, gtin)
 	if preferred == "ean13" or (preferred == "auto" and ean and not label.lot and not label.serial):
@@ -223,6 +246,17 @@ def _gs1_128(label: LabelData, gtin: str) -> tuple[str, str, str]:
 	except BarcodeError as error:
 		raise LabelLayoutError(f"GS1-128 for item {label.item_code}: {error}")
 	return "gs1_128", data, text
+
+
+def _gs1_matrix(label: LabelData, gtin: str, symbology: str) -> tuple[str, str, str]:
+	"""A GS1 DataMatrix / GS1 QR: (01) GTIN, (17) expiry, (10) lot, (21) serial, data as zint reads
+	it (`[01]...[17]...`), FNC1 first and between variable-length fields (added by the encoder)."""
+	if not gtin:
+		name = "GS1 DataMatrix" if symbology == "gs1_datamatrix" else "GS1 QR Code"
+		raise LabelLayoutError(f"{name} needs a GTIN (14 digits) and item {label.item_code} has none.")
+	_symbology, _data, text = _gs1_128(label, gtin)  # the same checks and human-readable text
+	parts = gs1_parts(gtin, label.lot or None, label.expiry, label.serial or None)
+	return symbology, gs1_brackets(parts), text
 
 
 def _ean13(label: LabelData, ean: str) -> tuple[str, str, str]:
@@ -385,6 +419,10 @@ def to_zpl(label: LabelData, template: LabelTemplate, dpi: int = 203) -> str:
 			f" its text leaves {bar_height * 25.4 / dpi:.1f} mm for the barcode, {_mm(minimum)} mm"
 			" are needed."
 		)
+	if symbols[0][0] in MATRIX_SYMBOLOGIES:
+		lines.extend(_zpl_matrix(*symbols[0], x=edge, y=y, width=inner, height=height - edge - y, dpi=dpi))
+		lines.append("^XZ")
+		return "\n".join(lines)
 	for symbology, data, human in symbols:
 		if symbology == "ean13":
 			bar_data, modules = data[:12], 95  # ^BE adds the check digit
@@ -408,6 +446,64 @@ def to_zpl(label: LabelData, template: LabelTemplate, dpi: int = 203) -> str:
 		y += human_font + leading
 	lines.append("^XZ")
 	return "\n".join(lines)
+
+
+def zpl_matrix_data(data: str, symbology: str) -> str:
+	"""^FD data of a ^BX (Data Matrix ECC 200) or ^BQ (QR) field written with `^FH\\`: '^', '~' and
+	'\\' as hex escapes. Data Matrix reads `_` as its escape character (given in ^BX): a GS1 symbol
+	starts with `_1` (FNC1) and has `_1` after a variable-length field that is not the last, a
+	literal '_' is `__`. ZPL's QR has no FNC1: GS1 data is written with GS (hex 1D) separators."""
+
+	def hex_escaped(text: str) -> str:
+		return "".join({"^": "\\5E", "~": "\\7E", "\\": "\\5C"}.get(char, char) for char in text)
+
+	gs1 = symbology.startswith("gs1_")
+	if gs1:
+		fields = re.findall(r"\[(\d{2})\]([^\[]*)", data)
+		if symbology == "gs1_datamatrix":
+			body = "_1"
+			for index, (ai, value) in enumerate(fields):
+				body += ai + hex_escaped(value).replace("_", "__")
+				if ai in ("10", "21") and index < len(fields) - 1:
+					body += "_1"
+			return body
+		return "".join(
+			ai + hex_escaped(value) + ("\\1D" if ai in ("10", "21") and index < len(fields) - 1 else "")
+			for index, (ai, value) in enumerate(fields)
+		)
+	if symbology == "datamatrix":
+		return hex_escaped(data).replace("_", "__")
+	return hex_escaped(data)
+
+
+def _zpl_matrix(symbology: str, data: str, human: str, *, x: int, y: int, width: int, height: int, dpi: int):
+	"""ZPL lines of a 2D symbol at (x, y), its human-readable (AI) lines beside it."""
+	try:
+		rows = matrix_rows(data, symbology)
+	except BarcodeError as error:
+		raise LabelLayoutError(f"The {symbology} barcode {human!r} cannot be made: {error}")
+	side = len(rows) + (2 if symbology.endswith("datamatrix") else 8)  # + quiet zone
+	module = min(10, height // side, (width // 2) // side)
+	if module < max(2, dots(MIN_MATRIX_MODULE_MM, dpi)):
+		raise LabelLayoutError(
+			f"The {symbology} barcode {human!r} needs {side * max(2, dots(MIN_MATRIX_MODULE_MM, dpi))} dots"
+			f" and the label has {min(height, width // 2)}: use a larger label or shorter data."
+		)
+	quiet = module * (1 if symbology.endswith("datamatrix") else 4)
+	if symbology.endswith("datamatrix"):
+		field = f"^FO{x + quiet},{y + quiet}^BXN,{module},200,,,,_^FH\\^FD{zpl_matrix_data(data, symbology)}^FS"
+	else:  # ^BQ draws its own quiet zone; "MA,": error correction M, automatic input
+		field = f"^FO{x},{y}^BQN,2,{module}^FH\\^FDMA,{zpl_matrix_data(data, symbology)}^FS"
+	lines = [field]
+	hri = [f"({ai}){value}" for ai, value in re.findall(r"\[(\d{2})\]([^\[]*)", data)] or [human]
+	text_x = x + side * module + dots(MATRIX_TEXT_GAP_MM, dpi)
+	text_width = max(1, x + width - text_x)
+	font = max(dots(1.5, dpi), min(dots(2.5, dpi), int(text_width / (max(len(line) for line in hri) * 0.55))))
+	for index, line in enumerate(hri):
+		lines.append(
+			f"^FO{text_x},{y + index * round(font * 1.2)}^A0N,{font},{font}^FH^FD{zpl_text(_fit_text(line, text_width, font))}^FS"
+		)
+	return lines
 
 
 def to_zpl_many(labels: Sequence[LabelData], template: LabelTemplate, dpi: int = 203) -> str:
@@ -458,13 +554,16 @@ class LabelFields:
 	lot: bool = True  # lot and, with `expiry`, its expiry date
 	expiry: bool = True
 	serial: bool = True
+	short_name: bool = False
+	dot: bool = True
+	barcode: bool = True
 
 
 @dataclass(frozen=True)
 class Block:
 	"""One strip of a label, top to bottom, exactly `height_mm` tall.
 
-	kind: "name", "code", "price", "lot", "serial" (text, `font_pt`, `lines` of `line_mm`);
+	kind: "name", "short", "code", "price", "lot", "dot", "serial" (text, `font_pt`, `lines` of `line_mm`);
 	"gap"; "bars" (a linear symbol `width_mm` wide, centred, quiet zone outside); "hri" (its
 	human-readable text); "matrix" (a square 2D symbol `width_mm` wide with its quiet zone, its
 	human-readable `hri` lines beside it)."""
@@ -534,19 +633,25 @@ def plan_label(label: LabelData, template: LabelTemplate, fields: LabelFields | 
 	padding_x, padding_y = label_padding(template)
 	width = template.label_width_mm - 2 * padding_x
 	height = template.label_height_mm - 2 * padding_y
-	symbol_sets = _symbol_sets(label, template.barcode)
+	symbol_sets = _symbol_sets(label, template.barcode) if fields.barcode else [[]]
 	for symbols in symbol_sets:
-		gs1 = symbols[0][0] in ("gs1_128", "gs1_datamatrix")
+		gs1 = bool(symbols) and symbols[0][0] in GS1_SYMBOLOGIES
 		for name_lines, item_code, scale, unit_lines in TEXT_LEVELS:
 			if not unit_lines and not gs1:
 				continue
+			scale *= template.font_scale
 			text = _text_blocks(label, fields, width, name_lines, item_code, scale, unit_lines)
 			room = height - sum(block.height_mm for block in text)
-			drawn = _symbol_blocks(symbols, width, room, scale)
+			drawn = _symbol_blocks(symbols, width, room, scale, template.bar_height_mm)
 			if drawn is not None:
 				return LabelPlan(
 					template.label_width_mm, template.label_height_mm, padding_x, padding_y, (*text, *drawn)
 				)
+	if not symbol_sets[0]:
+		raise LabelLayoutError(
+			f"A {_mm(template.label_width_mm)} x {_mm(template.label_height_mm)} mm label is too small for"
+			f" the text of item {label.item_code}: use a larger label, a smaller font or fewer fields."
+		)
 	symbology, _data, human = symbol_sets[0][0]
 	raise LabelLayoutError(
 		f"A {_mm(template.label_width_mm)} x {_mm(template.label_height_mm)} mm label is too small for"
@@ -562,10 +667,12 @@ def _symbol_sets(label: LabelData, preferred: str) -> list[list[tuple[str, str, 
 		# no GTIN for a GS1 template, no EAN for an EAN-13 one, a lot GS1 cannot write: Code128 of
 		# what can be read
 		fallback = label.serial or label.lot or label.item_code
-		first = ("code128", fallback, fallback)
+		first = ("qr" if preferred == "qr" else "code128", fallback, fallback)
 		if not fallback or not all(" " <= char <= "~" for char in fallback):
 			raise
 	sets = [[first]]
+	if first[0] in MATRIX_SYMBOLOGIES:
+		return sets
 	if first[0] == "gs1_128":
 		split = choose_barcodes(label, preferred, max_modules=0)
 		if len(split) == 2:
@@ -597,12 +704,16 @@ def _text_blocks(
 	if name:
 		wide = _text_width_mm(label.item_name, NAME_PT * scale, BOLD_CHAR_EM) > width
 		line("name", NAME_PT, NAME_LEADING, lines=min(name_lines, 2 if wide else 1))
+	if fields.short_name and label.short_name:
+		line("short", LINE_PT)
 	if fields.item_code and (item_code or not name):
 		line("code", LINE_PT)
 	if fields.price and label.price_text:
 		line("price", PRICE_PT)
 	if unit_lines and fields.lot and label.lot:
 		line("lot", LINE_PT)
+	if unit_lines and fields.dot and label.dot:
+		line("dot", LINE_PT)
 	if unit_lines and fields.serial and label.serial:
 		line("serial", LINE_PT)
 	return blocks
@@ -614,9 +725,13 @@ def _hri_font(texts: Sequence[str], width: float, scale: float) -> float:
 	return max(MIN_HRI_PT, min(HRI_PT * scale, math.floor(fit * 4) / 4))
 
 
-def _symbol_blocks(symbols, width: float, room: float, scale: float) -> list[Block] | None:
+def _symbol_blocks(
+	symbols, width: float, room: float, scale: float, max_bar_mm: float = MAX_BAR_HEIGHT_MM
+) -> list[Block] | None:
 	"""The barcode strips in `room` mm, or None when they do not fit."""
-	if symbols[0][0] in ("gs1_datamatrix", "datamatrix"):
+	if not symbols:
+		return [] if room >= -EPSILON else None
+	if symbols[0][0] in MATRIX_SYMBOLOGIES:
 		return _matrix_blocks(*symbols[0], width, room, scale)
 	drawn = []
 	for symbology, data, text in symbols:
@@ -632,7 +747,7 @@ def _symbol_blocks(symbols, width: float, room: float, scale: float) -> list[Blo
 			(symbology, data, text, pattern, _floor(module), font, _floor(font * PT_MM * LINE_LEADING))
 		)
 	fixed = sum(BARCODE_GAP_MM + hri for *_rest, hri in drawn)
-	bar_height = _floor(min(MAX_BAR_HEIGHT_MM, (room - fixed) / len(drawn)))
+	bar_height = _floor(min(max_bar_mm, (room - fixed) / len(drawn)))
 	if bar_height < (_MIN_BAR_HEIGHT_MM if len(drawn) == 1 else _MIN_SPLIT_BAR_HEIGHT_MM) - EPSILON:
 		return None
 	blocks = []
@@ -655,15 +770,15 @@ def _symbol_blocks(symbols, width: float, room: float, scale: float) -> list[Blo
 
 
 def _matrix_blocks(symbology: str, data: str, text: str, width: float, room: float, scale: float):
-	gs1 = symbology == "gs1_datamatrix"
+	gs1 = symbology.startswith("gs1_")
 	try:
-		rows = datamatrix_rows(data, gs1=gs1)
+		rows = matrix_rows(data, symbology)
 	except BarcodeError:
 		return None
 	hri = (
 		tuple(f"({ai}){value}" for ai, value in re.findall(r"\[(\d{2})\]([^\[]*)", data)) if gs1 else (text,)
 	)
-	side_modules = len(rows) + 2 * MATRIX_QUIET_MODULES
+	side_modules = len(rows) + 2 * matrix_quiet_modules(symbology)
 	room -= BARCODE_GAP_MM
 	font = HRI_PT * scale
 	while font >= MIN_HRI_PT - EPSILON:
@@ -694,6 +809,12 @@ def _matrix_blocks(symbology: str, data: str, text: str, width: float, room: flo
 			return [Block("gap", BARCODE_GAP_MM), matrix]
 		font -= 0.5
 	return None
+
+
+def matrix_quiet_modules(symbology: str) -> int:
+	"""Quiet zone of a 2D symbol, in modules, each side: 1 for Data Matrix, 4 for QR Code (ISO/IEC
+	18004)."""
+	return 4 if symbology.endswith("qr") else MATRIX_QUIET_MODULES
 
 
 def price_text(number: str, currency: str, symbol: str | None = None, symbol_on_right: bool = False) -> str:

@@ -1,9 +1,11 @@
-"""Labels for received goods: one per serial, N per lot line, laid out by a Label Template.
+"""Labels: one per serial, N per lot line of a receipt or a delivery, or N per selected item, lot
+or serial, laid out by a Label Template.
 
-What goes on each label (item, price incl. tax, lot, expiry, serial, GTIN/EAN) is read here; the
-layout, the barcode choice and the ZPL text are `dux_trace.core.labels`'; the barcodes are drawn by
-python-barcode (`dux_trace.core.barcodes`); the PDF goes through Frappe's own wkhtmltopdf path
-(`frappe.utils.pdf.get_pdf`) from a self-contained HTML page (inline SVG, inline CSS).
+What goes on each label (item, short name, price incl. tax, lot, expiry, DOT, serial, GTIN/EAN) is
+read here; the layout, the barcode choice and the ZPL text are `dux_trace.core.labels`'; the
+symbols are encoded by python-barcode and zxing-cpp (`dux_trace.core.barcodes`). The PDF is drawn
+by `dux_trace.core.label_pdf` (reportlab, vector bars, each distinct label drawn once); the same
+plans rendered as HTML (`sheet_html`) give the desk's preview at real size.
 """
 
 import re
@@ -13,14 +15,17 @@ from frappe import _
 from frappe.utils import cint, flt, fmt_money, getdate
 
 from dux_trace.core.barcodes import bars_svg, matrix_svg
+from dux_trace.core.label_pdf import LabelWords, PlacedLabel, render
 from dux_trace.core.labels import (
-	MATRIX_QUIET_MODULES,
+	A4_HEIGHT_MM,
+	A4_WIDTH_MM,
 	MATRIX_TEXT_GAP_MM,
 	LabelData,
 	LabelFields,
 	LabelLayoutError,
 	LabelTemplate,
 	label_padding,
+	matrix_quiet_modules,
 	paginate,
 	plan_label,
 	position,
@@ -29,8 +34,19 @@ from dux_trace.core.labels import (
 from dux_trace.stock.documents import RECEIPTS, row_warehouse
 from dux_trace.stock.serials import row_serials
 
-BARCODE_CHOICES = {"Auto": "auto", "Code128": "code128", "EAN-13": "ean13", "GS1-128": "gs1_128"}
+BARCODE_CHOICES = {
+	"Auto": "auto",
+	"Code128": "code128",
+	"EAN-13": "ean13",
+	"GS1-128": "gs1_128",
+	"GS1 DataMatrix": "gs1_datamatrix",
+	"QR Code": "qr",
+}
 MAX_LABELS = 5000
+#: documents whose units get labels: what is received, and what leaves on a delivery note
+LABEL_DOCUMENTS = (*RECEIPTS, "Delivery Note")
+#: records selected in a list or opened in a form
+LABEL_RECORDS = ("Item", "Batch", "Serial No")
 
 
 def template_layout(template) -> LabelTemplate:
@@ -45,6 +61,8 @@ def template_layout(template) -> LabelTemplate:
 		gap_x_mm=flt(template.gap_x_mm),
 		gap_y_mm=flt(template.gap_y_mm),
 		barcode=BARCODE_CHOICES.get(template.barcode or "Auto", "auto"),
+		font_scale=flt(template.get("font_size_percent") or 100) / 100,
+		bar_height_mm=flt(template.get("barcode_height_mm") or 12),
 	)
 
 
@@ -89,47 +107,128 @@ def price_incl_tax(item_code: str) -> str | None:
 	return price_text(fmt_money(amount, precision), currency or "", info.symbol, bool(info.symbol_on_right))
 
 
-def labels_for_document(doctype: str, name: str) -> list[LabelData]:
-	"""One label per unit received: per serial for serialized items, `qty` labels per lot line
-	(and per line of an item followed by neither)."""
-	if doctype not in RECEIPTS:
-		frappe.throw(_("Labels are printed from receipts: {0} is not one.").format(_(doctype)))
-	doc = frappe.get_doc(doctype, name)
-	labels: list[LabelData] = []
-	cache: dict[str, tuple] = {}
-	for row in doc.get("items"):
-		if not row_warehouse(doc, row, inward=True):
-			continue
-		if row.item_code not in cache:
-			gtin, ean = item_codes(row.item_code)
-			cache[row.item_code] = (gtin, ean, price_incl_tax(row.item_code))
-		gtin, ean, price = cache[row.item_code]
-		lot = row.get("batch_no") or row.get("dux_lot_no")
-		expiry = frappe.db.get_value("Batch", lot, "expiry_date") if lot else None
-		expiry = (
-			getdate(expiry)
-			if expiry
-			else (getdate(row.dux_expiry_date) if row.get("dux_expiry_date") else None)
+def item_facts(item_code: str, cache: dict) -> dict:
+	"""What every label of the item shows, read once per print."""
+	if item_code not in cache:
+		item = frappe.db.get_value(
+			"Item", item_code, ["item_name", "dux_short_name", "dux_is_medicine"], as_dict=True
 		)
-		common = dict(
-			item_code=row.item_code,
-			item_name=row.item_name,
-			price_text=price,
-			lot=lot,
-			expiry=expiry,
+		if not item:
+			frappe.throw(_("Item {0} does not exist.").format(item_code))
+		gtin, ean = item_codes(item_code)
+		cache[item_code] = dict(
+			item_code=item_code,
+			item_name=item.item_name,
+			short_name=item.dux_short_name or None,
+			medicine=bool(cint(item.dux_is_medicine)),
+			price_text=price_incl_tax(item_code),
 			gtin=gtin,
 			ean=ean,
 		)
-		serials = row_serials(row)
-		if not serials and not lot:
-			common["gtin"] = None  # the item alone: its EAN-13 (or Code128), as on the shelf
-		if serials:
-			labels.extend(LabelData(**common, serial=serial) for serial in serials)
+	return cache[item_code]
+
+
+def lot_facts(lot: str | None, cache: dict) -> dict:
+	"""(expiry, DOT) of a lot."""
+	if not lot:
+		return {}
+	if lot not in cache:
+		batch = frappe.db.get_value("Batch", lot, ["expiry_date", "dux_dot_code"], as_dict=True) or {}
+		cache[lot] = dict(
+			expiry=getdate(batch.get("expiry_date")) if batch.get("expiry_date") else None,
+			dot=batch.get("dux_dot_code") or None,
+		)
+	return cache[lot]
+
+
+def unit_label(item: dict, lot: str | None = None, serial: str | None = None, lot_info=None) -> LabelData:
+	facts = {**item}
+	if not lot and not serial:
+		facts["gtin"] = None  # the item alone: its EAN-13 (or Code128), as on the shelf
+	return LabelData(**facts, lot=lot or None, serial=serial or None, **(lot_info or {}))
+
+
+def row_units(doc, row) -> list[tuple[str | None, str | None, float]]:
+	"""(lot, serial, units) of a document row: one per serial, the quantity per lot."""
+	if bundle := row.get("serial_and_batch_bundle"):
+		entries = frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": bundle},
+			fields=["batch_no", "serial_no", "qty"],
+			order_by="idx asc",
+		)
+		if entries:
+			return [
+				(entry.batch_no, entry.serial_no, 1 if entry.serial_no else abs(flt(entry.qty)))
+				for entry in entries
+			]
+	lot = row.get("batch_no") or row.get("dux_lot_no")
+	if serials := row_serials(row):
+		return [(lot, serial, 1) for serial in serials]
+	return [(lot, None, flt(row.get("stock_qty") or row.get("transfer_qty") or row.qty))]
+
+
+def labels_for_document(doctype: str, name: str) -> list[LabelData]:
+	"""One label per unit received (receipts) or leaving (Delivery Note): per serial for serialized
+	items, one per unit of each lot (and of a line of an item followed by neither)."""
+	if doctype not in LABEL_DOCUMENTS:
+		frappe.throw(_("Labels are printed from receipts and delivery notes: {0} is neither.").format(_(doctype)))
+	doc = frappe.get_doc(doctype, name)
+	inward = doctype in RECEIPTS
+	labels: list[LabelData] = []
+	items: dict[str, dict] = {}
+	lots: dict[str, dict] = {}
+	for row in doc.get("items"):
+		if not row_warehouse(doc, row, inward=inward):
+			continue
+		item = item_facts(row.item_code, items)
+		item = {**item, "item_name": row.item_name or item["item_name"]}
+		for lot, serial, units in row_units(doc, row):
+			lot_info = lot_facts(lot, lots)
+			if lot and not lot_info.get("expiry") and row.get("dux_expiry_date"):
+				lot_info = {**lot_info, "expiry": getdate(row.dux_expiry_date)}
+			label = unit_label(item, lot, serial, lot_info)
+			labels.extend(label for _ in range(max(0, round(units))))
+			if len(labels) > MAX_LABELS:
+				frappe.throw(_("More than {0} labels: print them in several documents.").format(MAX_LABELS))
+	return labels
+
+
+def labels_for_records(rows: list[dict]) -> list[LabelData]:
+	"""`qty` labels for each selected Item (the item alone), Batch (the item with the lot, its
+	expiry and DOT) or Serial No (the unit, with its lot), in the order given. The user must be
+	allowed to print each record."""
+	labels: list[LabelData] = []
+	items: dict[str, dict] = {}
+	lots: dict[str, dict] = {}
+	for row in rows:
+		doctype, name, qty = row.get("doctype"), row.get("name"), row.get("qty", 1)
+		if doctype not in LABEL_RECORDS:
+			frappe.throw(_("Labels are printed for items, lots and serial numbers, not for {0}.").format(_(doctype)))
+		if not isinstance(qty, int) and not (isinstance(qty, str) and qty.strip().isdigit()):
+			frappe.throw(_("The number of labels for {0} must be a whole number, not {1}.").format(name, qty))
+		qty = cint(qty)
+		if qty < 1:
+			frappe.throw(_("The number of labels for {0} must be at least 1.").format(name))
+		if not name or not frappe.db.exists(doctype, name):
+			frappe.throw(_("{0} {1} does not exist.").format(_(doctype), name))
+		if not frappe.has_permission(doctype, "print", doc=name):
+			frappe.throw(
+				_("You are not allowed to print {0} {1}.").format(_(doctype), name), frappe.PermissionError
+			)
+		if doctype == "Item":
+			lot = serial = None
+			item_code = name
+		elif doctype == "Batch":
+			lot, serial = name, None
+			item_code = frappe.db.get_value("Batch", name, "item")
 		else:
-			units = max(0, round(flt(row.get("stock_qty") or row.get("transfer_qty") or row.qty)))
-			labels.extend(LabelData(**common, serial=None) for _ in range(units))
-		if len(labels) > MAX_LABELS:
-			frappe.throw(_("More than {0} labels: print them in several documents.").format(MAX_LABELS))
+			serial = name
+			item_code, lot = frappe.db.get_value("Serial No", name, ["item_code", "batch_no"])
+		label = unit_label(item_facts(item_code, items), lot, serial, lot_facts(lot, lots))
+		if len(labels) + qty > MAX_LABELS:
+			frappe.throw(_("More than {0} labels: print them in several times.").format(MAX_LABELS))
+		labels.extend(label for _ in range(qty))
 	return labels
 
 
@@ -142,54 +241,39 @@ def template_fields(template) -> LabelFields:
 		lot=bool(cint(template.show_lot)),
 		expiry=bool(cint(template.show_expiry)),
 		serial=bool(cint(template.show_serial)),
+		short_name=bool(cint(template.get("show_short_name"))),
+		dot=bool(cint(template.get("show_dot", 1))),
+		barcode=bool(cint(template.get("show_barcode", 1))),
 	)
 
 
-def label_blocks(label: LabelData, layout: LabelTemplate, fields: LabelFields) -> list[dict]:
-	"""The label's strips (`core.labels.plan_label`), barcodes drawn as inline SVG."""
-	try:
-		plan = plan_label(label, layout, fields)
-	except LabelLayoutError as error:
-		frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
+def label_svgs(plan) -> list[dict]:
+	"""The plan's strips, barcodes drawn as inline SVG."""
 	blocks = []
 	for block in plan.blocks:
 		svg = ""
 		if block.kind == "bars":
 			svg = bars_svg(block.modules[0])
 		elif block.kind == "matrix":
-			svg = matrix_svg(list(block.modules), MATRIX_QUIET_MODULES)
+			svg = matrix_svg(list(block.modules), matrix_quiet_modules(block.symbology))
 		blocks.append({"block": block, "svg": svg})
 	return blocks
 
 
-def sheet_html(labels: list[LabelData], template) -> str:
+def sheet_html(labels: list[LabelData], template, browser: bool = False) -> str:
+	"""The same pages as HTML (inline SVG): the desk's preview at real size (`browser`), and the
+	former wkhtmltopdf path (lengths scaled for its Qt, see css_scale)."""
 	layout = template_layout(template)
-	try:
-		layout.validate()
-	except LabelLayoutError as error:
-		frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
-	fields = template_fields(template)
+	svgs: dict[tuple, list] = {}
 	pages = []
-	drawn: dict[tuple, list] = {}  # the boxes of one lot share their strips: lay them out once
-	for page in paginate(labels, layout):
-		placed = []
-		for index, label in enumerate(label for row in page for label in row):
-			x, y = position(index, layout) if layout.page == "A4" else (0.0, 0.0)
-			key = (
-				label.item_code,
-				label.item_name,
-				label.price_text,
-				label.lot,
-				label.expiry,
-				label.serial,
-				label.gtin,
-				label.ean,
-			)
-			if key not in drawn:
-				drawn[key] = label_blocks(label, layout, fields)
-			placed.append({"x": x, "y": y, "label": label, "blocks": drawn[key]})
-		pages.append(placed)
-	scale = css_scale()
+	for page in placed_pages(labels, template):
+		rows = []
+		for placed in page:
+			if placed.key not in svgs:
+				svgs[placed.key] = label_svgs(placed.plan)
+			rows.append({"x": placed.x_mm, "y": placed.y_mm, "label": placed.label, "blocks": svgs[placed.key]})
+		pages.append(rows)
+	scale = 1.0 if browser else css_scale()
 	return frappe.render_template(
 		"dux_trace/templates/labels/sheet.html",
 		{
@@ -226,16 +310,67 @@ def css_scale() -> float:
 	return float(scale)
 
 
-def sheet_pdf(labels: list[LabelData], template) -> bytes:
-	from frappe.utils.pdf import get_pdf
+def placed_pages(labels: list[LabelData], template) -> list[list[PlacedLabel]]:
+	"""The labels on their pages, each with its plan (labels that look the same share one)."""
+	layout = template_layout(template)
+	try:
+		layout.validate()
+	except LabelLayoutError as error:
+		frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
+	fields = template_fields(template)
+	plans: dict[tuple, object] = {}
+	pages = []
+	for page in paginate(labels, layout):
+		placed = []
+		for index, label in enumerate(label for row in page for label in row):
+			x, y = position(index, layout) if layout.page == "A4" else (0.0, 0.0)
+			key = label_key(label)
+			if key not in plans:
+				try:
+					plans[key] = plan_label(label, layout, fields)
+				except LabelLayoutError as error:
+					frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
+			placed.append(PlacedLabel(x, y, label, plans[key], key))
+		pages.append(placed)
+	return pages
 
+
+def label_key(label: LabelData) -> tuple:
+	return (
+		label.item_code,
+		label.item_name,
+		label.short_name,
+		label.price_text,
+		label.lot,
+		label.expiry,
+		label.dot,
+		label.serial,
+		label.gtin,
+		label.ean,
+		label.medicine,
+	)
+
+
+def label_words() -> LabelWords:
+	return LabelWords(
+		incl_tax=_("incl. tax"),
+		lot=_("Lot"),
+		expiry=_("Exp."),
+		serial=_("S/N"),
+		dot=_("DOT"),
+		format_date=frappe.utils.formatdate,
+	)
+
+
+def sheet_pdf(labels: list[LabelData], template) -> bytes:
+	"""The labels as a PDF: A4 sheets of the template's grid, or a roll of one label per page."""
 	layout = template_layout(template)
 	if layout.page == "A4":
-		size = {"page-size": "A4"}
+		size = (A4_WIDTH_MM, A4_HEIGHT_MM)
 	else:
-		size = {"page-width": f"{layout.label_width_mm}mm", "page-height": f"{layout.label_height_mm}mm"}
-	# page size and zero margins are also in the sheet's .print-format style, where Frappe reads them
-	return get_pdf(sheet_html(labels, template), {**size, "margin-left": "0mm", "margin-right": "0mm"})
+		size = (layout.label_width_mm, layout.label_height_mm)
+	pages = placed_pages(labels, template)
+	return render(pages, size, label_words(), show_expiry=bool(cint(template.show_expiry)))
 
 
 def zpl(labels: list[LabelData], template) -> str:
@@ -247,3 +382,25 @@ def zpl(labels: list[LabelData], template) -> str:
 		frappe.throw(
 			_("These labels cannot be printed as ZPL: {0}").format(str(error)), title=_("Label Layout")
 		)
+
+
+def example_label() -> LabelData:
+	"""What a template's preview shows when no item is chosen: a box of medicine with a lot."""
+	return LabelData(
+		item_code="DOLI-1000-8",
+		item_name=_("Doliprane 1000 mg, box of 8 tablets"),
+		short_name=_("Doliprane 1 g x8"),
+		price_text=price_text("25.00", "MAD"),
+		lot="L2026A",
+		expiry=getdate(frappe.utils.add_days(frappe.utils.nowdate(), 400)),
+		serial="SN0001",
+		gtin="03400935955838",
+	)
+
+
+def preview_html(label: LabelData, template) -> str:
+	"""One label at real size, as the desk shows it before printing (the template's size and
+	content on a page of its own)."""
+	one = frappe._dict(template.as_dict())
+	one.page = "Roll"
+	return sheet_html([label], one, browser=True)

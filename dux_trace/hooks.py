@@ -36,6 +36,9 @@ doctype_list_js = {doctype: "public/js/label_list.js" for doctype in ("Item", "B
 # Stock Entry is both a receipt and an outgoing document
 doctype_js["Stock Entry"] = [*doctype_js["Stock Entry"], "public/js/fefo.js"]
 
+# ERPNext's Point of Sale: a serialized item asks which unit is sold, checked like the desk's scans
+page_js = {"point-of-sale": ["public/js/serial_scan.js", "public/js/pos_scan.js"]}
+
 # which documents are sales, receipts, outgoing (dux_trace.stock.documents) for the desk's scripts
 boot_session = "dux_trace.boot.boot_session"
 

@@ -36,7 +36,8 @@ def check_scan(
 	scanned: str | list | None = None,
 	docname: str | None = None,
 ) -> dict:
-	"""{ok, serial_no, message}: is this scan a serial that may go on the row?"""
+	"""{ok, serial_no, batch_no, message}: is this scan a serial that may go on the row (and, at
+	sale, its lot)?"""
 	if doctype not in SCAN_DOCTYPES:
 		frappe.throw(_("Serial scanning is not available on {0}.").format(_(doctype)))
 	if not (frappe.has_permission(doctype, "create") or frappe.has_permission(doctype, "write")):
@@ -68,7 +69,10 @@ def check_scan(
 			serial, item_code=item_code, scanned=scanned, known=state, pattern=pattern
 		)
 		message = None if verdict.ok else receipt_message(verdict, serial, state, line)
-	return {"ok": verdict == ScanVerdict.OK, "serial_no": serial, "message": message}
+	ok = verdict == ScanVerdict.OK
+	# the lot of a serial accepted at sale: the Point of Sale adds the row with it
+	batch_no = frappe.db.get_value("Serial No", serial, "batch_no") if ok and doctype in SALES else None
+	return {"ok": ok, "serial_no": serial, "batch_no": batch_no, "message": message}
 
 
 def serial_in_scan(scan: str, item_code: str) -> tuple[str, str | None]:

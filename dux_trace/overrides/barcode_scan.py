@@ -46,9 +46,35 @@ def search_for_serial_or_batch_or_barcode_number(search_value: str) -> dict:
 def get_items(start, page_length, price_list, item_group, pos_profile, search_term=""):
 	"""Point of Sale item search: a GS1 code is searched as its serial, lot or GTIN, which
 	ERPNext's search knows."""
-	if search_term and (scan := scan_barcode(search_term)):
+	scan = scan_barcode(search_term) if search_term else {}
+	if scan:
 		search_term = scan.get("serial_no") or scan.get("batch_no") or scan.get("barcode") or search_term
+		if not may_list_item_prices():
+			return scanned_item(scan, start, page_length, price_list, item_group, pos_profile)
 	return point_of_sale.get_items(start, page_length, price_list, item_group, pos_profile, search_term)
+
+
+def may_list_item_prices() -> bool:
+	return frappe.has_permission("Item Price", "read") or frappe.has_permission("Item Price", "select")
+
+
+def scanned_item(scan: dict, start, page_length, price_list, item_group, pos_profile) -> dict:
+	"""ERPNext's search of a scanned barcode, serial or lot lists Item Prices with the user's
+	permission, which only the Sales and Purchase Master Managers have: a till clerk (Sales User,
+	Accounts User) would be told "Not permitted". ERPNext's item list, which reads the same prices
+	for anyone who may open the Point of Sale, is asked for the scanned item instead, and the scan's
+	serial, lot and barcode are put on it, as ERPNext's search does."""
+	listed = point_of_sale.get_items(
+		start, page_length, price_list, item_group, pos_profile, scan["item_code"]
+	)
+	items = [item for item in (listed or {}).get("items", []) if item.get("item_code") == scan["item_code"]]
+	for item in items:
+		item.update(
+			serial_no=scan.get("serial_no") or "",
+			batch_no=scan.get("batch_no") or item.get("batch_no") or "",
+			barcode=scan.get("barcode") or "",
+		)
+	return {"items": items}
 
 
 def gs1_scan(text: str, ctx: dict | str | None = None) -> dict | None:

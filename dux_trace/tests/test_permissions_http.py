@@ -282,6 +282,15 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 		"dux_trace.api.labels.download_labels": Entry(
 			"GET", "", lambda: {"doctype": "Purchase Receipt", "name": f.receipt, "template": f.template}
 		),
+		"dux_trace.api.labels.print_labels": Entry(
+			"GET",
+			"",
+			lambda: {
+				"rows": [{"doctype": "Batch", "name": f.lot, "qty": 1}],
+				"template": f.template,
+			},
+		),
+		"dux_trace.api.labels.preview_label": Entry("POST", "", lambda: {"template": f.template}),
 		"dux_trace.api.pricing.get_card": Entry("GET", "", lambda: {"item_code": f.lot_item}),
 		"dux_trace.api.pricing.simulate_sale": Entry("GET", "", lambda: {"item_code": f.lot_item}),
 		"dux_trace.api.scan.parse_scan": Entry("GET", "", lambda: {"code": f.lot}),

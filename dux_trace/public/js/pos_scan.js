@@ -113,14 +113,20 @@ dux_trace.pos.SerialDialog = class SerialDialog {
 		this.$input = this.dialog.fields_dict.scan.$input;
 		this.$input.attr("autocomplete", "off").attr("data-dux-pos-scan", "1");
 		// the keys stay in the dialog: ERPNext's Enter (adds the searched item) and its scanner
-		// detection (puts a scan in the item search) listen on the whole page
+		// detection (puts a scan in the item search) listen on the whole page; Escape closes it
 		this.$input.on("keydown", (event) => {
 			event.stopPropagation();
-			if (event.key === "Enter") {
+			if (event.key === "Escape") {
+				event.preventDefault();
+				this.dialog.hide();
+			} else if (event.key === "Enter") {
 				event.preventDefault();
 				this.scan(this.$input.val());
 			}
 		});
+		// the scanner types where the focus is: in the scan field once the dialog is shown (Bootstrap
+		// focuses the dialog itself at the end of its animation)
+		this.dialog.$wrapper.on("shown.bs.modal", () => this.$input.focus());
 		this.dialog.show();
 		if (refusal) this.refuse(refusal);
 		setTimeout(() => this.$input.focus(), 300);
@@ -152,18 +158,22 @@ dux_trace.pos.SerialDialog = class SerialDialog {
 	}
 };
 
-dux_trace.pos.patch = function () {
-	const { Controller, ItemCart } = erpnext.PointOfSale || {};
-	if (!Controller || Controller.prototype.dux_serial_scan) return;
+// ERPNext's classes are patched as its bundle defines them (version-16 loads a bundle through a
+// <script> tag: a second frappe.require of it would run it twice and define unpatched classes)
+dux_trace.pos.patch_controller = function (Controller) {
+	if (Controller.prototype.dux_serial_scan) return;
 	Controller.prototype.dux_serial_scan = true;
-
 	const on_cart_update = Controller.prototype.on_cart_update;
 	Controller.prototype.on_cart_update = async function (args) {
 		if (!(await dux_trace.pos.wants_serial(this, args))) return on_cart_update.call(this, args);
 		return dux_trace.pos.sell(this, args, on_cart_update);
 	};
+};
 
-	// the cart shows which units are sold
+// the cart shows which units are sold
+dux_trace.pos.patch_cart = function (ItemCart) {
+	if (ItemCart.prototype.dux_serials_shown) return;
+	ItemCart.prototype.dux_serials_shown = true;
 	const render_cart_item = ItemCart.prototype.render_cart_item;
 	ItemCart.prototype.render_cart_item = function (item_data, $item_to_update) {
 		const result = render_cart_item.call(this, item_data, $item_to_update);
@@ -183,9 +193,21 @@ dux_trace.pos.patch = function () {
 	};
 };
 
-// the page's own script loads ERPNext's bundle (its classes); patched once it is there
-if (erpnext.PointOfSale && erpnext.PointOfSale.Controller) {
-	dux_trace.pos.patch();
-} else {
-	frappe.require("point-of-sale.bundle.js", () => dux_trace.pos.patch());
-}
+dux_trace.pos.when_defined = function (name, patch) {
+	const namespace = erpnext.PointOfSale;
+	let value = namespace[name];
+	if (value) patch(value);
+	Object.defineProperty(namespace, name, {
+		configurable: true,
+		enumerable: true,
+		get: () => value,
+		set: (defined) => {
+			value = defined;
+			if (defined) patch(defined);
+		},
+	});
+};
+
+frappe.provide("erpnext.PointOfSale");
+dux_trace.pos.when_defined("Controller", dux_trace.pos.patch_controller);
+dux_trace.pos.when_defined("ItemCart", dux_trace.pos.patch_cart);

@@ -101,7 +101,15 @@ dux_trace.print_labels = function (options) {
 	}
 
 	dialog.show();
-	show_preview();
+	dux_trace.label_dialog = dialog;
+	if (dialog.get_value("template")) {
+		show_preview();
+	} else {
+		// nothing chosen yet on this browser: the first template
+		frappe.db
+			.get_list("Dux Label Template", { fields: ["name"], limit: 1, order_by: "name asc" })
+			.then((templates) => templates.length && dialog.set_value("template", templates[0].name));
+	}
 	return dialog;
 };
 

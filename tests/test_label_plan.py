@@ -107,8 +107,8 @@ def test_a_short_lot_is_one_gs1_128_symbol_on_the_a4_label():
 
 
 def test_a_lot_too_long_for_one_symbol_is_split_in_two_that_fit_the_cell():
-	plan = plan_label(doliprane(lot="LOT-2025-00A2E"), A4)
-	assert [s.text for s in plan.symbols] == ["(01)03400935955838(17)271227", "(10)LOT-2025-00A2E"]
+	plan = plan_label(doliprane(lot="LOT-2025-00A2E-XYZ"), A4)
+	assert [s.text for s in plan.symbols] == ["(01)03400935955838(17)271227", "(10)LOT-2025-00A2E-XYZ"]
 	assert_fits(plan)
 	# the 37 mm cell keeps every line: two lines of name, code, price, lot
 	assert [block.kind for block in plan.blocks if block.kind not in ("gap", "bars", "hri")] == [

@@ -491,7 +491,9 @@ def _zpl_matrix(symbology: str, data: str, human: str, *, x: int, y: int, width:
 		)
 	quiet = module * (1 if symbology.endswith("datamatrix") else 4)
 	if symbology.endswith("datamatrix"):
-		field = f"^FO{x + quiet},{y + quiet}^BXN,{module},200,,,,_^FH\\^FD{zpl_matrix_data(data, symbology)}^FS"
+		field = (
+			f"^FO{x + quiet},{y + quiet}^BXN,{module},200,,,,_^FH\\^FD{zpl_matrix_data(data, symbology)}^FS"
+		)
 	else:  # ^BQ draws its own quiet zone; "MA,": error correction M, automatic input
 		field = f"^FO{x},{y}^BQN,2,{module}^FH\\^FDMA,{zpl_matrix_data(data, symbology)}^FS"
 	lines = [field]
@@ -516,11 +518,16 @@ def to_zpl_many(labels: Sequence[LabelData], template: LabelTemplate, dpi: int =
 PT_MM = 25.4 / 72
 PADDING_X_MM = 2.0
 PADDING_Y_MM = 1.5
-#: narrowest bar of a linear symbol on a sheet: GS1-128 data that needs thinner bars is split
-MIN_MODULE_MM = 0.19
+#: modules are whole dots of a 300 dpi printer (so whole pixels at 300 and 600 dpi): a module of
+#: 2.4 dots prints as bars of 2 and 3 dots, and such symbols were seen not to read back at 300 dpi
+DOT_MM = 25.4 / 300
+#: narrowest bar of a linear symbol on a sheet (2 dots, 0.169 mm: GS1's minimum X for GS1-128
+#: in healthcare is 0.170 mm): GS1-128 data that needs thinner bars is split
+MIN_MODULE_MM = 2 * DOT_MM
 MAX_MODULE_MM = 0.40
-#: GS1 DataMatrix: module of 0.25 mm at least (GS1 General Specifications, 2D symbols at POS)
-MIN_MATRIX_MODULE_MM = 0.25
+#: GS1 DataMatrix: module of 0.25 mm at least (GS1 General Specifications, 2D symbols at POS):
+#: 3 dots, 0.254 mm
+MIN_MATRIX_MODULE_MM = 3 * DOT_MM
 MAX_MATRIX_MODULE_MM = 0.50
 MAX_BAR_HEIGHT_MM = 12.0
 BARCODE_GAP_MM = 0.5
@@ -618,6 +625,11 @@ def label_padding(template: LabelTemplate) -> tuple[float, float]:
 def _floor(value: float) -> float:
 	"""Down to the micrometre, so that the printed lengths (3 decimals of mm) never add up to more."""
 	return math.floor(value * 1000 + EPSILON) / 1000
+
+
+def _whole_dots(module_mm: float) -> float:
+	"""Down to whole dots of a 300 dpi printer (`DOT_MM`)."""
+	return math.floor(module_mm / DOT_MM + EPSILON) * DOT_MM
 
 
 def _text_width_mm(text: str, font_pt: float, em: float = CHAR_EM) -> float:
@@ -739,13 +751,11 @@ def _symbol_blocks(
 			pattern = bar_pattern(data, symbology)
 		except BarcodeError:
 			return None
-		module = min(MAX_MODULE_MM, width / (len(pattern) + 2 * LINEAR_QUIET_MODULES))
+		module = _whole_dots(min(MAX_MODULE_MM, width / (len(pattern) + 2 * LINEAR_QUIET_MODULES)))
 		if module < MIN_MODULE_MM - EPSILON:
 			return None
 		font = _hri_font([text], width, scale)
-		drawn.append(
-			(symbology, data, text, pattern, _floor(module), font, _floor(font * PT_MM * LINE_LEADING))
-		)
+		drawn.append((symbology, data, text, pattern, module, font, _floor(font * PT_MM * LINE_LEADING)))
 	fixed = sum(BARCODE_GAP_MM + hri for *_rest, hri in drawn)
 	bar_height = _floor(min(max_bar_mm, (room - fixed) / len(drawn)))
 	if bar_height < (_MIN_BAR_HEIGHT_MM if len(drawn) == 1 else _MIN_SPLIT_BAR_HEIGHT_MM) - EPSILON:
@@ -789,8 +799,8 @@ def _matrix_blocks(symbology: str, data: str, text: str, width: float, room: flo
 			room / side_modules,
 			(width - MATRIX_TEXT_GAP_MM - text_width) / side_modules,
 		)
+		module = _whole_dots(module)
 		if module >= MIN_MATRIX_MODULE_MM - EPSILON and line_mm * len(hri) <= room + EPSILON:
-			module = _floor(module)
 			side = _floor(module * side_modules)
 			matrix = Block(
 				"matrix",

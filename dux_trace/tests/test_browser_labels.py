@@ -112,6 +112,8 @@ class TestLabelsInBrowser(BrowserTestCase):
 				status, content_type, pdf = printed[0]
 				self.assertEqual(status, 200)
 				self.assertIn("application/pdf", content_type)
+				with open("/tmp/dux_trace/labels-printed.pdf", "wb") as f:
+					f.write(pdf)  # to look at when the barcodes do not read back
 			finally:
 				browser.close()
 

@@ -14,6 +14,7 @@ from frappe.utils import flt
 
 from dux_trace.core.pricing import effective_discount, exceeds_max_discount, round_percent
 from dux_trace.pricing.costs import currency_digits
+from dux_trace.stock.items import item_facts
 
 REASON_FIELD = "dux_discount_override_reason"
 
@@ -27,14 +28,8 @@ def rows_over_max_discount(doc) -> list[tuple]:
 	items = {row.item_code for row in doc.get("items") if row.item_code}
 	if not items:
 		return []
-	maxima = dict(
-		frappe.get_all(
-			"Item",
-			filters={"name": ("in", list(items)), "max_discount": (">", 0)},
-			fields=["name", "max_discount"],
-			as_list=True,
-		)
-	)
+	# the document's item facts: read once for all the rules of this save
+	maxima = {code: item.max_discount for code, item in item_facts(doc, items).items()}
 	digits = currency_digits(doc.currency) if doc.get("currency") else 2
 	over = []
 	for row in doc.get("items"):

@@ -20,6 +20,7 @@ FIELDS = (
 	"dux_serial_pattern",
 	"dux_scan_serial_at_sale",
 	"dux_negative_stock",
+	"max_discount",
 )
 
 _FLAG = "dux_item_facts"

@@ -68,7 +68,15 @@ def image(rows: list[str], quiet: int, scale: int = 8) -> Image.Image:
 	for y, row in enumerate(rows):
 		for x, dark in enumerate(row):
 			if dark == "1":
-				picture.paste(0, ((x + quiet) * scale, (y + quiet) * scale, (x + quiet + 1) * scale, (y + quiet + 1) * scale))
+				picture.paste(
+					0,
+					(
+						(x + quiet) * scale,
+						(y + quiet) * scale,
+						(x + quiet + 1) * scale,
+						(y + quiet + 1) * scale,
+					),
+				)
 	return picture
 
 

@@ -104,7 +104,9 @@ def render(
 			key = placed.key or (id(placed),)
 			if key not in forms:
 				forms[key] = f"L{len(forms)}"
-				canvas.beginForm(forms[key], 0, 0, placed.plan.width_mm * MM_PT, placed.plan.height_mm * MM_PT)
+				canvas.beginForm(
+					forms[key], 0, 0, placed.plan.width_mm * MM_PT, placed.plan.height_mm * MM_PT
+				)
 				_draw_label(canvas, placed.label, placed.plan, words, show_expiry)
 				canvas.endForm()
 			canvas.saveState()
@@ -157,7 +159,9 @@ def _draw_label(canvas, label: LabelData, plan: LabelPlan, words: LabelWords, sh
 		elif block.kind != "gap":
 			segments = _segments(block.kind, label, words, show_expiry)
 			if block.lines > 1:
-				lines = _wrap(segments[0][0], BOLD if segments[0][1] else REGULAR, block.font_pt, inner, block.lines)
+				lines = _wrap(
+					segments[0][0], BOLD if segments[0][1] else REGULAR, block.font_pt, inner, block.lines
+				)
 				for index, text in enumerate(lines):
 					baseline = top + index * block.line_mm + _baseline(block.line_mm, block.font_pt)
 					_line(canvas, [(text, segments[0][1])], left, y_pt(baseline), inner, block.font_pt)

@@ -172,7 +172,9 @@ def labels_for_document(doctype: str, name: str) -> list[LabelData]:
 	"""One label per unit received (receipts) or leaving (Delivery Note): per serial for serialized
 	items, one per unit of each lot (and of a line of an item followed by neither)."""
 	if doctype not in LABEL_DOCUMENTS:
-		frappe.throw(_("Labels are printed from receipts and delivery notes: {0} is neither.").format(_(doctype)))
+		frappe.throw(
+			_("Labels are printed from receipts and delivery notes: {0} is neither.").format(_(doctype))
+		)
 	doc = frappe.get_doc(doctype, name)
 	inward = doctype in RECEIPTS
 	labels: list[LabelData] = []
@@ -204,7 +206,9 @@ def labels_for_records(rows: list[dict]) -> list[LabelData]:
 	for row in rows:
 		doctype, name, qty = row.get("doctype"), row.get("name"), row.get("qty", 1)
 		if doctype not in LABEL_RECORDS:
-			frappe.throw(_("Labels are printed for items, lots and serial numbers, not for {0}.").format(_(doctype)))
+			frappe.throw(
+				_("Labels are printed for items, lots and serial numbers, not for {0}.").format(_(doctype))
+			)
 		if not isinstance(qty, int) and not (isinstance(qty, str) and qty.strip().isdigit()):
 			frappe.throw(_("The number of labels for {0} must be a whole number, not {1}.").format(name, qty))
 		qty = cint(qty)
@@ -271,7 +275,9 @@ def sheet_html(labels: list[LabelData], template, browser: bool = False) -> str:
 		for placed in page:
 			if placed.key not in svgs:
 				svgs[placed.key] = label_svgs(placed.plan)
-			rows.append({"x": placed.x_mm, "y": placed.y_mm, "label": placed.label, "blocks": svgs[placed.key]})
+			rows.append(
+				{"x": placed.x_mm, "y": placed.y_mm, "label": placed.label, "blocks": svgs[placed.key]}
+			)
 		pages.append(rows)
 	scale = 1.0 if browser else css_scale()
 	return frappe.render_template(
@@ -329,7 +335,9 @@ def placed_pages(labels: list[LabelData], template) -> list[list[PlacedLabel]]:
 				try:
 					plans[key] = plan_label(label, layout, fields)
 				except LabelLayoutError as error:
-					frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
+					frappe.throw(
+						_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout")
+					)
 			placed.append(PlacedLabel(x, y, label, plans[key], key))
 		pages.append(placed)
 	return pages

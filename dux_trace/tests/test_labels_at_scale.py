@@ -51,7 +51,9 @@ class TestThousandLabels(TestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		suffix = frappe.generate_hash(length=5).upper()
-		phone = with_barcode(make_item(f"_DUX Mille Phone {suffix}", "Serial", item_name="Smartphone A15"), PHONE_GTIN)
+		phone = with_barcode(
+			make_item(f"_DUX Mille Phone {suffix}", "Serial", item_name="Smartphone A15"), PHONE_GTIN
+		)
 		pills = with_barcode(
 			make_item(f"_DUX Mille Doliprane {suffix}", "Lot", item_name="Doliprane 1000 mg"), PILLS_GTIN
 		)
@@ -173,21 +175,33 @@ class TestLabelsFromLists(TestCase):
 		rows = [{"doctype": "Batch", "name": lot, "qty": 6} for lot in self.medicine_lots]
 		pdf = self.print_rows(rows)  # "Auto" template: medicines get a GS1 DataMatrix
 		expiry = self.expiry.strftime("%y%m%d")
-		expected = [f"(01){MEDICINE_GTIN}(17){expiry}(10){lot}" for lot in self.medicine_lots for _ in range(6)]
+		expected = [
+			f"(01){MEDICINE_GTIN}(17){expiry}(10){lot}" for lot in self.medicine_lots for _ in range(6)
+		]
 		self.assertEqual(decode_pdf(pdf, frappe.get_doc("Dux Label Template", A4), dpi=300), expected)
 		# and a sheet of the DataMatrix template: the symbols are GS1 DataMatrix (]d2: FNC1 first)
 		pdf = self.print_rows(rows[:1], template=self.dm_template.name)
 		found = read_symbols(pdf)
 		self.assertTrue(found)
 		self.assertTrue(all(r.format == zxingcpp.BarcodeFormat.DataMatrix for r in found), found)
-		self.assertTrue(all(r.symbology_identifier == "]d2" for r in found), [r.symbology_identifier for r in found])
+		self.assertTrue(
+			all(r.symbology_identifier == "]d2" for r in found), [r.symbology_identifier for r in found]
+		)
 
 	def test_zpl_of_a_gs1_datamatrix_carries_the_fnc1_mode(self):
 		zpl = self.print_rows([{"doctype": "Batch", "name": self.medicine_lots[0], "qty": 2}], output="ZPL")
 		expiry = self.expiry.strftime("%y%m%d")
 		self.assertEqual(zpl.count("^XA"), 2)
 		# ^BX quality 200 with '_' as its escape character, data starting with _1 (FNC1)
-		self.assertRegex(zpl, r"\^BXN,\d+,200,,,,_\^FH\\\^FD_101" + MEDICINE_GTIN + "17" + expiry + "10" + self.medicine_lots[0])
+		self.assertRegex(
+			zpl,
+			r"\^BXN,\d+,200,,,,_\^FH\\\^FD_101"
+			+ MEDICINE_GTIN
+			+ "17"
+			+ expiry
+			+ "10"
+			+ self.medicine_lots[0],
+		)
 		self.assertIn(f"(10){self.medicine_lots[0]}", zpl)  # the human-readable lines beside it
 
 	def test_short_name_and_dot_are_printed_when_the_template_shows_them(self):
@@ -196,7 +210,10 @@ class TestLabelsFromLists(TestCase):
 		template.save()
 		try:
 			pdf = self.print_rows(
-				[{"doctype": "Batch", "name": self.medicine_lots[0], "qty": 1}, {"doctype": "Batch", "name": self.tyre_lot, "qty": 1}]
+				[
+					{"doctype": "Batch", "name": self.medicine_lots[0], "qty": 1},
+					{"doctype": "Batch", "name": self.tyre_lot, "qty": 1},
+				]
 			)
 		finally:
 			template.reload()
@@ -225,7 +242,10 @@ class TestLabelsFromLists(TestCase):
 	def test_serial_labels_from_the_serial_no_list_for_a_stock_user(self):
 		from dux_trace.tests.test_serials import stock_serials
 
-		phone = with_barcode(make_item(f"_DUX Liste Phone {self.lots[0]}", "Serial", item_name="Smartphone A15"), "03760000000017")
+		phone = with_barcode(
+			make_item(f"_DUX Liste Phone {self.lots[0]}", "Serial", item_name="Smartphone A15"),
+			"03760000000017",
+		)
 		serials = stock_serials(phone.name, 2)
 		pdf = self.print_rows(
 			[{"doctype": "Serial No", "name": serial, "qty": 1} for serial in serials], roles=("Stock User",)
@@ -259,7 +279,9 @@ class TestDeliveryNoteLabels(TestCase):
 		from dux_trace.tests.utils import make_outgoing
 
 		suffix = frappe.generate_hash(length=5).upper()
-		item = with_barcode(make_item(f"_DUX BL Yaourt {suffix}", "Lot", item_name="Yaourt nature"), PILLS_GTIN).name
+		item = with_barcode(
+			make_item(f"_DUX BL Yaourt {suffix}", "Lot", item_name="Yaourt nature"), PILLS_GTIN
+		).name
 		soon, later = getdate(add_days(nowdate(), 20)), getdate(add_days(nowdate(), 90))
 		make_lot(item, f"YS{suffix}", soon)
 		make_lot(item, f"YL{suffix}", later)

@@ -118,7 +118,7 @@ dux_trace.pos.SerialDialog = class SerialDialog {
 			event.stopPropagation();
 			if (event.key === "Escape") {
 				event.preventDefault();
-				this.dialog.hide();
+				this.close();
 			} else if (event.key === "Enter") {
 				event.preventDefault();
 				this.scan(this.$input.val());
@@ -127,9 +127,25 @@ dux_trace.pos.SerialDialog = class SerialDialog {
 		// the scanner types where the focus is: in the scan field once the dialog is shown (Bootstrap
 		// focuses the dialog itself at the end of its animation)
 		this.dialog.$wrapper.on("shown.bs.modal", () => this.$input.focus());
+		// Escape closes it wherever the focus is in the dialog (not only in the scan field)
+		this.dialog.$wrapper.on("keydown", (event) => {
+			if (event.key === "Escape") {
+				event.preventDefault();
+				event.stopPropagation();
+				this.close();
+			}
+		});
+		this.closing = false;
 		this.dialog.show();
 		if (refusal) this.refuse(refusal);
 		setTimeout(() => this.$input.focus(), 300);
+	}
+
+	close() {
+		// Bootstrap ignores a hide while the dialog is still fading in: hide it once it is shown
+		this.closing = true;
+		this.dialog.hide();
+		this.dialog.$wrapper.one("shown.bs.modal", () => this.closing && this.dialog.hide());
 	}
 
 	async scan(text) {
@@ -142,7 +158,7 @@ dux_trace.pos.SerialDialog = class SerialDialog {
 				this.refuse(answer.message); // the server escapes what was scanned
 				return;
 			}
-			this.dialog.hide();
+			this.close();
 			await this.add(answer);
 		} finally {
 			this.busy = false;

@@ -9,6 +9,7 @@ plans rendered as HTML (`sheet_html`) give the desk's preview at real size.
 """
 
 import re
+from dataclasses import astuple
 
 import frappe
 from frappe import _
@@ -31,7 +32,7 @@ from dux_trace.core.labels import (
 	position,
 	price_text,
 )
-from dux_trace.stock.documents import RECEIPTS, row_warehouse
+from dux_trace.stock.documents import RECEIPTS, row_stock_qty, row_warehouse
 from dux_trace.stock.serials import row_serials
 
 BARCODE_CHOICES = {
@@ -165,7 +166,7 @@ def row_units(doc, row) -> list[tuple[str | None, str | None, float]]:
 	lot = row.get("batch_no") or row.get("dux_lot_no")
 	if serials := row_serials(row):
 		return [(lot, serial, 1) for serial in serials]
-	return [(lot, None, flt(row.get("stock_qty") or row.get("transfer_qty") or row.qty))]
+	return [(lot, None, row_stock_qty(row))]
 
 
 def labels_for_document(doctype: str, name: str) -> list[LabelData]:
@@ -344,19 +345,8 @@ def placed_pages(labels: list[LabelData], template) -> list[list[PlacedLabel]]:
 
 
 def label_key(label: LabelData) -> tuple:
-	return (
-		label.item_code,
-		label.item_name,
-		label.short_name,
-		label.price_text,
-		label.lot,
-		label.expiry,
-		label.dot,
-		label.serial,
-		label.gtin,
-		label.ean,
-		label.medicine,
-	)
+	"""Labels with equal data look the same: laid out and drawn once."""
+	return astuple(label)
 
 
 def label_words() -> LabelWords:

@@ -13,6 +13,7 @@ from datetime import datetime
 import frappe
 from frappe import _
 from frappe.query_builder import Order
+from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import escape_html, get_datetime
 
 from dux_trace.compat import bundle_posted_at
@@ -113,68 +114,76 @@ def held_elsewhere_by_item(serials_by_item: dict[str, Iterable[str]], doc) -> di
 	(in its bundle or its serial_no field), or a submitted POS Invoice not yet consolidated
 	(POS moves no stock until its closing). {serial: "DocType name"}.
 
-	One query on the bundles, then at most one per sales doctype on the rows' serial_no field, for
-	all of the document's items at once."""
+	One statement for all of the document's items (a UNION ALL of the bundles and of each sales
+	doctype's rows), then one look-up per bundle found, to tell a draft or an open POS sale from a
+	submitted one."""
 	wanted = {item: set(serials) for item, serials in serials_by_item.items() if serials}
 	serials = set().union(*wanted.values()) if wanted else set()
 	if not serials:
 		return {}
-	found: dict[str, str] = {}
+	own = doc.name or ""
 
 	query, entry, bundle = bundle_entries(submitted=False)
-	rows = (
-		query.select(entry.serial_no, bundle.voucher_type, bundle.voucher_no, bundle.docstatus)
+	union = (
+		query.select(
+			ValueWrapper("bundle").as_("source"),
+			bundle.voucher_type.as_("doctype"),
+			bundle.voucher_no.as_("name"),
+			bundle.item_code,
+			entry.serial_no,
+		)
 		.where(entry.serial_no.isin(list(serials)))
 		.where(bundle.type_of_transaction == "Outward")
 		.where(bundle.voucher_type.isin(SALES))
 		.where(bundle.is_cancelled == 0)
 		.where(bundle.docstatus < 2)
-		.where(bundle.voucher_no != (doc.name or ""))
-		.run(as_dict=True)
+		.where(bundle.voucher_no != own)
 	)
-	for row in rows:
-		voucher_status = frappe.db.get_value(row.voucher_type, row.voucher_no, "docstatus")
-		if voucher_status == 0 or (
-			voucher_status == 1 and is_open_pos_invoice(row.voucher_type, row.voucher_no)
-		):
-			found.setdefault(row.serial_no, f"{row.voucher_type} {row.voucher_no}")
-
 	for doctype in SALES:
 		child = frappe.qb.DocType(f"{doctype} Item")
 		parent = frappe.qb.DocType(doctype)
-		searched = None
+		rows_of = None
 		for item_code, item_serials in wanted.items():
 			like = None
-			for serial in item_serials - set(found):
+			for serial in item_serials:
 				condition = child.serial_no.like(f"%{escape_like(serial)}%")
 				like = condition if like is None else like | condition
-			if like is not None:
-				condition = (child.item_code == item_code) & like
-				searched = condition if searched is None else searched | condition
-		if searched is None:
-			break
-		query = (
+			condition = (child.item_code == item_code) & like
+			rows_of = condition if rows_of is None else rows_of | condition
+		open_ = parent.docstatus == 0
+		if doctype == "POS Invoice":  # submitted but not yet consolidated: its serials are not free
+			open_ = open_ | parent.consolidated_invoice.isnull() | (parent.consolidated_invoice == "")
+		union = union.union_all(
 			frappe.qb.from_(child)
 			.join(parent)
 			.on(child.parent == parent.name)
-			.select(child.item_code, child.serial_no, parent.name, parent.docstatus)
+			.select(
+				ValueWrapper("row").as_("source"),
+				ValueWrapper(doctype).as_("doctype"),
+				parent.name,
+				child.item_code,
+				child.serial_no,
+			)
 			.where(child.parenttype == doctype)
 			.where(parent.docstatus < 2)
-			.where(parent.name != (doc.name or ""))
+			.where(open_)
+			.where(parent.name != own)
 			.where(parent.is_return == 0)
-			.where(searched)
+			.where(rows_of)
 		)
-		if doctype == "POS Invoice":
-			query = query.where(
-				(parent.docstatus == 0)
-				| parent.consolidated_invoice.isnull()
-				| (parent.consolidated_invoice == "")
-			)
-		else:
-			query = query.where(parent.docstatus == 0)
-		for row in query.run(as_dict=True):
+
+	found: dict[str, str] = {}
+	rows = union.run(as_dict=True)
+	for row in rows:  # bundles first: a serial's bundle says more than a row's text
+		if row.source != "bundle" or row.serial_no in found:
+			continue
+		voucher_status = frappe.db.get_value(row.doctype, row.name, "docstatus")
+		if voucher_status == 0 or (voucher_status == 1 and is_open_pos_invoice(row.doctype, row.name)):
+			found[row.serial_no] = f"{row.doctype} {row.name}"
+	for row in rows:
+		if row.source == "row":
 			for serial in set(split_serials(row.serial_no)) & wanted.get(row.item_code, set()):
-				found.setdefault(serial, f"{doctype} {row.name}")
+				found.setdefault(serial, f"{row.doctype} {row.name}")
 	return found
 
 

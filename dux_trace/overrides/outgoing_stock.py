@@ -25,6 +25,7 @@ from dux_trace.stock.bins import lock_for_submit
 from dux_trace.stock.documents import is_outgoing
 from dux_trace.stock.fefo import WARNINGS_FIELD, choice_issues, describe, fefo_warnings, posting_date
 from dux_trace.stock.lots import (
+	BIN_VERSIONS,
 	Line,
 	batch_lines,
 	chosen_lots,
@@ -56,8 +57,8 @@ def before_validate(doc, method=None):
 	still without a lot then is not left to ERPNext's FIFO pick."""
 	if doc.docstatus == 2 or not is_outgoing(doc):
 		return
-	if doc.get("_action") == "submit":
-		lock_for_submit(doc)  # first: sellers of the same stock wait here, not deadlock later
+	# first: sellers of the same stock wait here, not deadlock later
+	doc.flags[BIN_VERSIONS] = lock_for_submit(doc) if doc.get("_action") == "submit" else None
 	refuse_recalled_serials(doc)
 	start_of_save(doc)
 	if lines := batch_lines(doc):

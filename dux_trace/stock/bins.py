@@ -26,9 +26,10 @@ from frappe.utils import flt
 QTY_TOLERANCE = 1e-6
 
 
-def lock_for_submit(doc) -> None:
+def lock_for_submit(doc) -> dict[tuple[str, str], object]:
 	"""Before an outgoing document posts its stock: lock the Bins of its items and warehouses, in
-	one order (by name), until the transaction ends.
+	one order (by name), until the transaction ends. Returns their versions, {(item, warehouse):
+	modified}, the latest committed (a locking read): see `lots.lot_balances`.
 
 	Sellers of the same stock then queue here, one after the other, before anything is posted;
 	without it, eight deliveries of one lot at the same moment deadlock on the row and gap locks
@@ -37,20 +38,21 @@ def lock_for_submit(doc) -> None:
 	from dux_trace.stock.documents import OUTGOING, moves_stock, outgoing_rows
 
 	if not moves_stock(doc):
-		return
+		return {}
 	field = OUTGOING[doc.doctype].warehouse
 	pairs = sorted({(row.item_code, row.get(field)) for row in outgoing_rows(doc)})
 	if not pairs:
-		return
+		return {}
 	bin_ = frappe.qb.DocType("Bin")
-	(
+	rows = (
 		frappe.qb.from_(bin_)
-		.select(bin_.name)
+		.select(bin_.item_code, bin_.warehouse, bin_.modified)
 		.where(Tuple(bin_.item_code, bin_.warehouse).isin([Tuple(*pair) for pair in pairs]))
 		.orderby(bin_.name)
 		.for_update()
 		.run()
 	)
+	return {(item_code, warehouse): modified for item_code, warehouse, modified in rows}
 
 
 @dataclass

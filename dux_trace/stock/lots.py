@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate, nowtime
+from frappe.utils import add_days, cint, flt, format_date, getdate, now_datetime, nowdate, nowtime
+from pypika.terms import ExistsCriterion
 
 from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
@@ -73,6 +74,64 @@ def lots_in_warehouse(item_code: str, warehouse: str, doc) -> list[Lot]:
 
 
 def read_lots(item_code: str, warehouse: str, doc) -> list[Lot]:
+	qty_by_batch = lot_balances(item_code, warehouse, doc)
+	return [
+		Lot(
+			batch_no=batch.name,
+			qty=qty_by_batch[batch.name],
+			expiry_date=getdate(batch.expiry_date) if batch.expiry_date else None,
+			manufacturing_date=getdate(batch.manufacturing_date) if batch.manufacturing_date else None,
+			blocked_reason=_("recall {0}").format(batch.recall) if batch.recall else None,
+		)
+		for batch in batch_details(qty_by_batch)
+		if qty_by_batch[batch.name] > 0
+	]
+
+
+#: how long a lot balance read on save stays reusable by the submit that follows
+BALANCE_SECONDS = 15 * 60
+#: doc.flags key: {(item, warehouse): Bin modified} read by `bins.lock_for_submit` under its lock
+BIN_VERSIONS = "dux_bin_versions"
+
+
+def lot_balances(item_code: str, warehouse: str, doc) -> dict[str, float]:
+	"""{lot: quantity} of the item in the warehouse at the document's posting time: ERPNext's
+	batch-wise balance, read once for a save and its submit when no stock of the item moved in the
+	warehouse in between.
+
+	Every posting of stock (Stock Ledger Entry, repost, reservation) rewrites the item's Bin in that
+	warehouse in the same transaction, with a new `modified`: a Bin's `modified` is a version of its
+	ledger. A save reads the Bin with a plain read, in the same snapshot as the balance, and keeps
+	the balance in the cache under that version (not when a stock entry is dated after now: the
+	balance "now" would then change with the clock). A submit has just locked the Bin and read its
+	latest committed version (`bins.lock_for_submit`): the same version means the same ledger, so
+	the balance of the save is still true and ERPNext's read (six statements) is not repeated;
+	another version means it is read again. What the balance does not say is read each time: the
+	lots' expiry and the recalls."""
+	posting = _posting_key(doc)
+	locked = doc.flags.get(BIN_VERSIONS) if getattr(doc, "flags", None) is not None else None
+	if locked is not None:  # submit: the Bins are locked, their versions the latest committed
+		version = locked.get((item_code, warehouse))
+		cached = (
+			frappe.cache.get_value(_balance_key(item_code, warehouse, version, posting)) if version else None
+		)
+		# not kept: this read's snapshot may be older than the version just locked
+		return cached if cached is not None else read_balances(item_code, warehouse, doc)
+	version, future = _bin_version(item_code, warehouse)
+	key = (
+		_balance_key(item_code, warehouse, version, posting)
+		if version and not (future and posting == "now")
+		else None
+	)
+	if key and (cached := frappe.cache.get_value(key)) is not None:
+		return cached
+	balances = read_balances(item_code, warehouse, doc)
+	if key:
+		frappe.cache.set_value(key, balances, expires_in_sec=BALANCE_SECONDS)
+	return balances
+
+
+def read_balances(item_code: str, warehouse: str, doc) -> dict[str, float]:
 	from erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle import get_auto_batch_nos
 
 	balances = get_auto_batch_nos(
@@ -89,31 +148,62 @@ def read_lots(item_code: str, warehouse: str, doc) -> list[Lot]:
 	qty_by_batch: dict[str, float] = {}
 	for balance in balances:
 		qty_by_batch[balance.batch_no] = qty_by_batch.get(balance.batch_no, 0) + flt(balance.qty)
+	return qty_by_batch
 
-	from dux_trace.stock.quarantine import quarantined
 
-	held = quarantined(batch_nos=list(qty_by_batch))
-	return [
-		Lot(
-			batch_no=batch.name,
-			qty=qty_by_batch[batch.name],
-			expiry_date=getdate(batch.expiry_date) if batch.expiry_date else None,
-			manufacturing_date=getdate(batch.manufacturing_date) if batch.manufacturing_date else None,
-			blocked_reason=_("recall {0}").format(held[batch.name]) if batch.name in held else None,
-		)
-		for batch in batch_details(qty_by_batch)
-		if qty_by_batch[batch.name] > 0
-	]
+def _posting_key(doc) -> str:
+	if doc.get("set_posting_time"):
+		return f"{doc.get('posting_date')} {doc.get('posting_time')}"
+	return "now"
+
+
+def _balance_key(item_code: str, warehouse: str, version, posting: str) -> str:
+	return f"dux_trace:lot_balance:{item_code}\x1f{warehouse}\x1f{version}\x1f{posting}"
+
+
+def _bin_version(item_code: str, warehouse: str) -> tuple[object, bool]:
+	"""(the Bin's `modified`, whether a stock entry of the item there is dated after now), in one
+	plain read; (None, False) without a Bin."""
+	bin_ = frappe.qb.DocType("Bin")
+	ledger = frappe.qb.DocType("Stock Ledger Entry")
+	later = (
+		frappe.qb.from_(ledger)
+		.select(ledger.name)
+		.where(ledger.item_code == item_code)
+		.where(ledger.warehouse == warehouse)
+		.where(ledger.is_cancelled == 0)
+		.where(ledger.posting_datetime > now_datetime())
+		.limit(1)
+	)
+	rows = (
+		frappe.qb.from_(bin_)
+		.select(bin_.modified, ExistsCriterion(later).as_("future"))
+		.where(bin_.item_code == item_code)
+		.where(bin_.warehouse == warehouse)
+		.run()
+	)
+	return (rows[0][0], bool(rows[0][1])) if rows else (None, False)
 
 
 def batch_details(batch_nos: Iterable[str]) -> list:
+	"""The lots' dates, and the open recall holding each (None when free), in one statement."""
+	from dux_trace.stock.quarantine import recall_holding
+
 	batch_nos = list(batch_nos)
 	if not batch_nos:
 		return []
-	return frappe.get_all(
-		"Batch",
-		filters={"name": ("in", batch_nos)},
-		fields=["name", "expiry_date", "manufacturing_date", "disabled"],
+	batch = frappe.qb.DocType("Batch")
+	return (
+		frappe.qb.from_(batch)
+		.select(
+			batch.name,
+			batch.expiry_date,
+			batch.manufacturing_date,
+			batch.disabled,
+			recall_holding(batch.name).as_("recall"),
+		)
+		.where(batch.name.isin(batch_nos))
+		.run(as_dict=True)
 	)
 
 

@@ -15,28 +15,40 @@ class RecalledSerialError(frappe.ValidationError):
 
 def quarantined(batch_nos=(), serial_nos=()) -> dict[str, str]:
 	"""{lot or serial: recall} for those held by an open recall (and not released)."""
-	recall = frappe.qb.DocType("Product Recall")
 	row = frappe.qb.DocType("Product Recall Lot")
 	condition = lot_or_serial(row, batch_nos, serial_nos)
 	if condition is None:
 		return {}
-	rows = (
-		frappe.qb.from_(row)
-		.inner_join(recall)
-		.on(recall.name == row.parent)
-		.select(row.batch_no, row.serial_no, recall.name)
-		.where(condition)
-		.where(recall.docstatus == 1)
-		.where(recall.status == "Open")
-		.where(row.released == 0)
-		.run(as_dict=True)
-	)
+	query, recall = _held(row)
+	rows = query.select(row.batch_no, row.serial_no, recall.name).where(condition).run(as_dict=True)
 	held = {}
 	for r in rows:
 		for key in (r.batch_no, r.serial_no):
 			if key:
 				held[key] = r.name
 	return held
+
+
+def recall_holding(batch_no):
+	"""Query-builder subquery: the open recall holding the lot `batch_no` (a column of the outer
+	query), NULL when none; for a query that reads lots and their recalls in one statement."""
+	row = frappe.qb.DocType("Product Recall Lot")
+	query, recall = _held(row)
+	return query.select(recall.name).where(row.batch_no == batch_no).limit(1)
+
+
+def _held(row):
+	"""(query, recall): the lines of `row` (Product Recall Lot) that an open recall holds."""
+	recall = frappe.qb.DocType("Product Recall")
+	query = (
+		frappe.qb.from_(row)
+		.inner_join(recall)
+		.on(recall.name == row.parent)
+		.where(recall.docstatus == 1)
+		.where(recall.status == "Open")
+		.where(row.released == 0)
+	)
+	return query, recall
 
 
 def refuse_recalled_serials(doc):

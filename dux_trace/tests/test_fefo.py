@@ -131,6 +131,33 @@ class FefoOnOutgoingDocument:
 		self.assertIn(self.lot_a, str(raised.exception))
 		self.assertFalse(frappe.db.exists("FEFO Override", {"reference_name": doc.name}))
 
+	def test_a_lot_received_between_save_and_submit_counts_at_submit(self):
+		"""The submit does not trust the save's reading of the lots once stock of the item moved."""
+		with change_settings("Dux Trace Settings", {"fefo_policy": "Block"}):
+			frappe.set_user(SELLER)
+			doc = make_outgoing(self.outgoing_doctype, self.item, 3)
+			self.assertEqual(self.lots_of(doc), {self.lot_a: 3})
+			frappe.set_user("Administrator")
+			earlier = make_lot(self.item, "_DUX-LAIT-Z", add_days(nowdate(), 3), add_days(nowdate(), -87))
+			receive(self.item, 4, batch_no=earlier)
+			frappe.set_user(SELLER)
+			with self.assertRaises(FefoViolationError) as raised:
+				doc.submit()
+		self.assertIn(earlier, str(raised.exception))
+
+	def test_a_lot_whose_expiry_passed_between_save_and_submit_never_leaves(self):
+		"""No stock moved, but the lot's expiry date was corrected to yesterday: refused at submit."""
+		frappe.set_user(SELLER)
+		doc = make_outgoing(self.outgoing_doctype, self.item, 3)
+		self.assertEqual(self.lots_of(doc), {self.lot_a: 3})
+		frappe.set_user("Administrator")
+		frappe.db.set_value("Batch", self.lot_a, "expiry_date", add_days(nowdate(), -1))
+		frappe.set_user(SELLER)
+		with self.assertRaises(ExpiredLotError) as raised:
+			doc.submit()
+		self.assertIn(self.lot_a, str(raised.exception))
+		self.assertIn("expired on", str(raised.exception))
+
 	def test_override_role_passes_a_block_with_a_reason_and_it_is_recorded(self):
 		doctype = self.outgoing_doctype
 		with change_settings(

@@ -46,6 +46,9 @@ from dux_trace.stock.serials import (
 	sold_on_open_pos,
 )
 
+#: doc.flags key: the serials' states read with their lock by validate_sale on submit
+LOCKED_STATES = "dux_locked_serial_states"
+
 
 class SerialScanError(frappe.ValidationError):
 	"""A serial refused at receipt or at sale, or units not scanned."""
@@ -150,7 +153,11 @@ def validate_sale(doc, method=None):
 		for serial, count in counts.items()
 		if count > 1
 	]
-	states = serial_states(counts)
+	# on submit, read with the lock the submit takes anyway (before_submit_sale checks them again)
+	submitting = doc.get("_action") == "submit"
+	states = serial_states(counts, for_update=submitting)
+	if submitting:
+		doc.flags[LOCKED_STATES] = (set(counts), states)
 	serials_by_item: dict[str, set[str]] = {}
 	for line in lines:
 		serials_by_item.setdefault(line.item_code, set()).update(line.serials)
@@ -204,7 +211,10 @@ def before_submit_sale(doc, method=None):
 				)
 		report(problems, True, _("Serial Numbers Not Scanned"))
 
-	states = serial_states((serial for line in lines for serial in line.serials), for_update=True)
+	serials = {serial for line in lines for serial in line.serials}
+	asked, states = doc.flags.pop(LOCKED_STATES, None) or (None, None)
+	if asked != serials:
+		states = serial_states(serials, for_update=True)
 	for line in lines:
 		for serial in line.serials:
 			state = states.get(serial)
@@ -237,12 +247,9 @@ def on_submit_sale(doc, method=None):
 	the item's warranty in months (ERPNext's own Warranty Period in days is applied by ERPNext)."""
 	if not is_sale(doc) or doc.doctype == "POS Invoice":  # POS moves stock at consolidation
 		return
-	months = {}
 	for line in serial_lines(doc, inward=False):
-		if line.item_code not in months:
-			months[line.item_code] = cint(frappe.db.get_value("Item", line.item_code, "dux_warranty_months"))
-		if months[line.item_code] > 0 and line.serials:
-			end = add_months(getdate(doc.posting_date), months[line.item_code])
+		if line.warranty_months > 0 and line.serials:
+			end = add_months(getdate(doc.posting_date), line.warranty_months)
 			table = frappe.qb.DocType("Serial No")
 			(
 				frappe.qb.update(table)

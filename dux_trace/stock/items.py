@@ -19,6 +19,7 @@ FIELDS = (
 	"dux_dot_tracked",
 	"dux_serial_pattern",
 	"dux_scan_serial_at_sale",
+	"dux_warranty_months",
 	"dux_negative_stock",
 	"max_discount",
 )

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.terms import ValueWrapper
-from frappe.utils import escape_html, get_datetime
+from frappe.utils import cint, escape_html, get_datetime
 
 from dux_trace.compat import bundle_posted_at
 from dux_trace.core.like import escape_like
@@ -39,6 +39,8 @@ class SerialLine:
 	pattern: str | None = None
 	#: every unit must be scanned (the item's choice; Dux Trace Settings may ask it of all)
 	scan_required: bool = False
+	#: the item's warranty in months, from the day of sale
+	warranty_months: int = 0
 
 	@property
 	def scanned_serials(self) -> list[str]:
@@ -78,6 +80,7 @@ def serial_lines(doc, inward: bool) -> list[SerialLine]:
 			scanned=split_serials(row.get(SCANNED_FIELD)),
 			pattern=items[row.item_code].dux_serial_pattern,
 			scan_required=bool(items[row.item_code].dux_scan_serial_at_sale),
+			warranty_months=cint(items[row.item_code].dux_warranty_months),
 		)
 		for row, warehouse in rows
 		if row.item_code in items

@@ -113,7 +113,9 @@ def lot_balances(item_code: str, warehouse: str, doc) -> dict[str, float]:
 	if locked is not None:  # submit: the Bins are locked, their versions the latest committed
 		version = locked.get((item_code, warehouse))
 		cached = (
-			frappe.cache.get_value(_balance_key(item_code, warehouse, version, posting)) if version else None
+			frappe.cache.get_value(_balance_key(item_code, warehouse, version, posting), expires=True)
+			if version
+			else None
 		)
 		# not kept: this read's snapshot may be older than the version just locked
 		return cached if cached is not None else read_balances(item_code, warehouse, doc)
@@ -123,7 +125,7 @@ def lot_balances(item_code: str, warehouse: str, doc) -> dict[str, float]:
 		if version and not (future and posting == "now")
 		else None
 	)
-	if key and (cached := frappe.cache.get_value(key)) is not None:
+	if key and (cached := frappe.cache.get_value(key, expires=True)) is not None:
 		return cached
 	balances = read_balances(item_code, warehouse, doc)
 	if key:

@@ -95,11 +95,17 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 			}
 		)
 
-	# every movement of the lots / serials, both directions, read once; parties added in one pass
-	every = trace.movements(batch_nos, serial_nos, direction=None)
-	sold = trace.sales(batch_nos, serial_nos, moved=every, parties=False)
+	# every movement of the lots / serials, both directions, with its party: one statement
+	every = trace.movements(batch_nos, serial_nos, direction=None, parties=True)
+	sold = trace.sales(batch_nos, serial_nos, moved=every)
 	received = [r for r in every if r.direction == "Inward" and r.voucher_type in RECEIPTS]
-	trace.add_parties(sold + received)
+	labels: dict[str, str] = {}
+
+	def doctype_label(doctype: str) -> str:  # translated once per report, not once per row
+		if doctype not in labels:
+			labels[doctype] = _(doctype)
+		return labels[doctype]
+
 	by_customer: dict[str, list[dict]] = {}
 	for r in sold:
 		by_customer.setdefault(r.party, []).append(r)
@@ -129,18 +135,23 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 			}
 		)
 		for r in movements:
-			add(key, 2, {**r, "contact": None, "mobile_no": None, "email_id": None}, _(r.voucher_type))
+			add(
+				key,
+				2,
+				{**r, "contact": None, "mobile_no": None, "email_id": None},
+				doctype_label(r.voucher_type),
+			)
 
 	other = [r for r in every if r.direction == "Outward" and r.voucher_type not in SALES]
 	if other:
 		moved = section("other", _("Other outgoing movements"), qty=sum(r.qty for r in other))
 		for r in other:
-			add(moved, 1, r, _(r.voucher_type))
+			add(moved, 1, r, doctype_label(r.voucher_type))
 
 	upstream = section("upstream", _("Where it came from"))
 	for r in received:
 		shown = visible.row(r)
-		add(upstream, 1, r, shown.get("party_name") or _(r.voucher_type))
+		add(upstream, 1, r, shown.get("party_name") or doctype_label(r.voucher_type))
 	for batch_no in batch_nos:
 		for finished, entry, consumed in trace.upstream_lots(batch_no, every):
 			add(

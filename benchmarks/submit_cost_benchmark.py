@@ -14,12 +14,15 @@ It prints the median wall time (ms), the SQL statements MariaDB counted for the 
 (`Questions`), and the ratios app / plain. Then, outside the timed runs, one more document of each
 kind on the app site with every SQL statement traced to the dux_trace function it came from (the
 outermost dux_trace frame on the stack: the hook; and the innermost: the function that asked):
-where the app's extra statements are.
+where the app's extra statements are, and (cProfile, so slower than the timed runs) the time spent under
+each dux_trace function.
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -188,17 +191,36 @@ def profile(op: str, n: int) -> dict:
 		return sql(*args, **kwargs)
 
 	frappe.db.sql = traced
+	profiler = cProfile.Profile()
 	try:
+		profiler.enable()
 		result = measure(op, n)
 	finally:
+		profiler.disable()
 		frappe.db.sql = sql
 	return {
+		"app_ms": app_time(profiler),
 		**result,
 		"python_sql": total[0],
 		"app_sql": sum(outer.values()),
 		"outer": outer.most_common(12),
 		"inner": inner.most_common(12),
 	}
+
+
+def app_time(profiler) -> list:
+	"""The time spent under each dux_trace function (cumulative, ms), longest first: the hooks, then
+	what they call."""
+	import dux_trace
+
+	app_root = os.path.dirname(os.path.dirname(os.path.realpath(dux_trace.__file__)))
+	stats = pstats.Stats(profiler).stats
+	found = []
+	for (file, _line, name), (_calls, _primitive, _total, cumulative, _callers) in stats.items():
+		path = os.path.realpath(file)
+		if path.startswith(app_root + os.sep) and os.sep + "benchmarks" + os.sep not in path:
+			found.append((f"{os.path.relpath(path, app_root)}:{name}", cumulative * 1000))
+	return sorted(found, key=lambda entry: -entry[1])[:15]
 
 
 def measure(op: str, n: int) -> dict:
@@ -323,6 +345,10 @@ def main():
 		)
 		print("  by hook (outermost dux_trace frame): " + "; ".join(f"{f} {c}" for f, c in found["outer"]))
 		print("  by caller (innermost dux_trace frame): " + "; ".join(f"{f} {c}" for f, c in found["inner"]))
+		print(
+			f"  time under dux_trace functions (profiled, {found['ms']:.0f} ms in all): "
+			+ "; ".join(f"{f} {t:.1f}" for f, t in found["app_ms"])
+		)
 
 
 if __name__ == "__main__":

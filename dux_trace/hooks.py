@@ -109,6 +109,8 @@ def _events(*handlers: dict) -> dict:
 
 # the authorizations items and item groups require are cached (see articles.authorizations)
 _FORGET_REQUIREMENTS = "dux_trace.articles.authorizations.forget_requirements"
+# so are the customers that have Party Specific Items
+_FORGET_PARTY_ITEMS = "dux_trace.articles.authorizations.forget_party_items"
 
 doc_events = {
 	"Item": {
@@ -118,6 +120,7 @@ doc_events = {
 		"on_trash": _FORGET_REQUIREMENTS,
 	},
 	"Item Group": {"on_update": _FORGET_REQUIREMENTS, "on_trash": _FORGET_REQUIREMENTS},
+	"Party Specific Item": {"on_update": _FORGET_PARTY_ITEMS, "on_trash": _FORGET_PARTY_ITEMS},
 	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
 	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
 	"POS Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING),

@@ -66,10 +66,16 @@ def required_by() -> dict[str, dict[str, list[str]]]:
 
 
 def forget_requirements(doc=None, method=None):
-	"""doc_events of Item and Item Group (on_update, on_trash): their requirements may have changed;
-	and again if the change is rolled back (the cache may have been read in between)."""
-	frappe.cache.delete_value(REQUIRED_KEY)
-	frappe.db.after_rollback.add(lambda: frappe.cache.delete_value(REQUIRED_KEY))
+	"""doc_events of Item and Item Group (on_update, on_trash): their requirements may have changed."""
+	_forget(REQUIRED_KEY)
+
+
+def _forget(key: str) -> None:
+	"""Drop a cached answer now, and again when the change is committed or rolled back: another
+	request may have read it in between from a snapshot without the change."""
+	frappe.cache.delete_value(key)
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value(key))
+	frappe.db.after_rollback.add(lambda: frappe.cache.delete_value(key))
 
 
 def types_required_by(parenttype: str, names) -> dict[str, list[str]]:
@@ -224,11 +230,33 @@ def record_overrides(doc):
 		).insert(ignore_permissions=True)
 
 
+PARTY_ITEMS_KEY = "dux_trace:customers_with_party_specific_items"
+
+
+def customers_with_party_items() -> set[str]:
+	"""The customers that have Party Specific Items, kept in the cache and dropped when one is
+	saved or deleted (`forget_party_items`): a sale to any other customer costs no query."""
+
+	def read():
+		return set(
+			frappe.get_all(
+				"Party Specific Item", filters={"party_type": "Customer"}, pluck="party", distinct=True
+			)
+		)
+
+	return frappe.cache.get_value(PARTY_ITEMS_KEY, read)
+
+
+def forget_party_items(doc=None, method=None):
+	"""doc_events of Party Specific Item (on_update, on_trash)."""
+	_forget(PARTY_ITEMS_KEY)
+
+
 def validate_party_specific_items(doc):
 	"""ERPNext's Party Specific Item restricts what a customer may buy (by item, item group or
 	brand): enforced on save, not only in the item search."""
 	customer = doc.get("customer")
-	if not customer:
+	if not customer or customer not in customers_with_party_items():
 		return
 	rules = frappe.get_all(
 		"Party Specific Item",

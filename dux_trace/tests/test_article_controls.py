@@ -155,7 +155,11 @@ class TestAuthorizations(TestCase):
 
 	def test_party_specific_items_are_enforced_on_save(self):
 		customer = make_customer("Client Restreint Test")
-		frappe.get_doc(
+		frappe.set_user(SELLER)
+		with self.assertRaises(AuthorizationMissingError):  # no rule yet: only the licence is missing
+			make_outgoing("Sales Invoice", self.acid, 1, customer=customer)
+		frappe.set_user("Administrator")
+		rule = frappe.get_doc(
 			{
 				"doctype": "Party Specific Item",
 				"party_type": "Customer",
@@ -170,6 +174,11 @@ class TestAuthorizations(TestCase):
 		make_outgoing(
 			"Sales Invoice", self.amox, 1, customer=customer, dux_document_reference=None, do_not_insert=True
 		)
+		frappe.set_user("Administrator")
+		rule.delete()
+		frappe.set_user(SELLER)
+		with self.assertRaises(AuthorizationMissingError):  # the rule is gone: the licence again
+			make_outgoing("Sales Invoice", self.acid, 1, customer=customer)
 
 
 class TestNegativeStockPerArticle(TestCase):

@@ -62,12 +62,26 @@ def required_by() -> dict[str, dict[str, list[str]]]:
 			found[row.parenttype].setdefault(row.parent, []).append(row.authorization_type)
 		return found
 
-	return frappe.cache.get_value(REQUIRED_KEY, read)
+	return _cached(REQUIRED_KEY, read)
 
 
 def forget_requirements(doc=None, method=None):
-	"""doc_events of Item and Item Group (on_update, on_trash): their requirements may have changed."""
+	"""doc_events of Item and Item Group (on_update, on_trash): their requirements may have changed
+	(a rename clears the whole cache)."""
 	_forget(REQUIRED_KEY)
+
+
+#: a cached answer read from a snapshot older than a change (a request already running when it
+#: was committed) lives at most this long
+CACHE_SECONDS = 5 * 60
+
+
+def _cached(key: str, read):
+	value = frappe.cache.get_value(key, expires=True)
+	if value is None:
+		value = read()
+		frappe.cache.set_value(key, value, expires_in_sec=CACHE_SECONDS)
+	return value
 
 
 def _forget(key: str) -> None:
@@ -244,11 +258,12 @@ def customers_with_party_items() -> set[str]:
 			)
 		)
 
-	return frappe.cache.get_value(PARTY_ITEMS_KEY, read)
+	return _cached(PARTY_ITEMS_KEY, read)
 
 
 def forget_party_items(doc=None, method=None):
-	"""doc_events of Party Specific Item (on_update, on_trash)."""
+	"""doc_events of Party Specific Item (on_update, on_trash). (A customer's rename rewrites its
+	rules without saving them; Frappe's rename clears the whole cache.)"""
 	_forget(PARTY_ITEMS_KEY)
 
 

@@ -174,7 +174,14 @@ class TestAuthorizations(TestCase):
 		make_outgoing(
 			"Sales Invoice", self.amox, 1, customer=customer, dux_document_reference=None, do_not_insert=True
 		)
+		# renamed, the customer keeps its rules (the rename rewrites them without saving them)
 		frappe.set_user("Administrator")
+		customer = frappe.rename_doc("Customer", customer, "Client Restreint Renommé", force=True)
+		frappe.set_user(SELLER)
+		with self.assertRaises(PartyRestrictionError):
+			make_outgoing("Sales Invoice", self.acid, 1, customer=customer)
+		frappe.set_user("Administrator")
+		rule.reload()
 		rule.delete()
 		frappe.set_user(SELLER)
 		with self.assertRaises(AuthorizationMissingError):  # the rule is gone: the licence again

@@ -158,6 +158,16 @@ class FefoOnOutgoingDocument:
 		self.assertIn(self.lot_a, str(raised.exception))
 		self.assertIn("expired on", str(raised.exception))
 
+	def test_a_lot_disabled_after_a_save_is_not_given_to_the_next_document(self):
+		"""No stock moved since the first save read the lots: the next one still skips the lot
+		disabled in between (ERPNext's way of holding a lot)."""
+		frappe.set_user(SELLER)
+		self.assertEqual(self.lots_of(make_outgoing(self.outgoing_doctype, self.item, 3)), {self.lot_a: 3})
+		frappe.set_user("Administrator")
+		frappe.db.set_value("Batch", self.lot_a, "disabled", 1)
+		frappe.set_user(SELLER)
+		self.assertEqual(self.lots_of(make_outgoing(self.outgoing_doctype, self.item, 3)), {self.lot_b: 3})
+
 	def test_override_role_passes_a_block_with_a_reason_and_it_is_recorded(self):
 		doctype = self.outgoing_doctype
 		with change_settings(

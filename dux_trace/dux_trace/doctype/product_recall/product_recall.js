@@ -29,6 +29,11 @@ frappe.ui.form.on("Product Recall", {
 			frappe.realtime.on("dux_recall_notified", (data) => {
 				if (frm.doc.name !== cur_frm?.doc?.name) return;
 				frappe.hide_progress();
+				if (data.refused) {
+					// the job checks the sender's rights again when it runs
+					frappe.msgprint({ title: __("Notify Customers"), indicator: "red", message: data.refused });
+					return;
+				}
 				frm.reload_doc().then(() => {
 					frappe.msgprint({
 						title: __("Notify Customers"),

@@ -52,10 +52,15 @@ def get_columns():
 	]
 
 
+#: what is blanked of a party the user may not read
+PARTY_DETAILS = ("party", "party_name", "contact", "mobile_no", "email_id")
+
+
 class Visible:
 	"""What the user may see of a movement: the document only if they may read its doctype, the
 	supplier only if they may read suppliers (a sales clerk sees where a lot went, not what it cost
-	or from whom it was bought)."""
+	or from whom it was bought), the customer with its contact, mobile and email only if they may
+	read customers (an Item Manager sees how many customers and units, not who)."""
 
 	def __init__(self):
 		self.readable: dict[str, bool] = {}
@@ -70,8 +75,17 @@ class Visible:
 		if row.get("voucher_type") and not self.can_read(row["voucher_type"]):
 			row["voucher_no"] = None
 		if row.get("party_type") in ("Supplier", "Customer") and not self.can_read(row["party_type"]):
-			row["party"] = row["party_name"] = None
+			for field in PARTY_DETAILS:
+				if field in row:
+					row[field] = None
 		return row
+
+	def customers(self, groups: dict[str, list]) -> dict[str | None, list]:
+		"""Groups keyed by customer, as shown: one group under None (the fallback label, no contact)
+		when the user may not read customers."""
+		if self.can_read("Customer") or not groups:
+			return groups
+		return {None: [member for members in groups.values() for member in members]}
 
 
 def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
@@ -117,21 +131,16 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 		),
 		qty=total,
 	)
-	for customer, movements in sorted(by_customer.items(), key=lambda item: -sum(r.qty for r in item[1])):
-		first = movements[0]
-		key = f"customers/{customer}"
+	shown = visible.customers(by_customer)
+	for customer, movements in sorted(shown.items(), key=lambda item: -sum(r.qty for r in item[1])):
+		key = f"customers/{customer}" if customer else "customers/hidden"
 		rows.append(
 			{
 				"id": key,
 				"parent_id": customers,
 				"indent": 1,
-				"label": first.party_name or customer or _("Customers you are not allowed to read"),
-				"party": customer,
-				"is_customer": 1,
+				**customer_row(customer, movements[0] if customer else None),
 				"qty": sum(r.qty for r in movements),
-				"contact": first.contact,
-				"mobile_no": first.mobile_no,
-				"email_id": first.email_id,
 			}
 		)
 		for r in movements:
@@ -175,19 +184,26 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 					"batch_no": produced,
 				}
 			)
-			for customer in trace.customers_of([produced]):
+			made = {c.customer: [c] for c in trace.customers_of([produced])}
+			for customer, members in visible.customers(made).items():
+				first = members[0]
 				rows.append(
 					{
-						"id": f"{key}/{customer.customer}",
+						"id": f"{key}/{customer}" if customer else f"{key}/hidden",
 						"parent_id": key,
 						"indent": 2,
-						"label": customer.customer_name or customer.customer,
-						"party": customer.customer,
-						"is_customer": 1,
-						"qty": customer.qty,
-						"mobile_no": customer.mobile_no,
-						"email_id": customer.email_id,
-						"contact": customer.contact,
+						**customer_row(
+							customer,
+							frappe._dict(
+								party_name=first.customer_name,
+								contact=first.contact,
+								mobile_no=first.mobile_no,
+								email_id=first.email_id,
+							)
+							if customer
+							else None,
+						),
+						"qty": sum(c.qty for c in members),
 					}
 				)
 
@@ -196,3 +212,25 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 	for r in left:
 		add(stock, 1, r, r.warehouse)
 	return rows
+
+
+def customer_row(customer: str | None, first: dict | None) -> dict:
+	"""A customer's row (label, contact, mobile, email) from its first movement; `customer` None:
+	the customers the user may not read, under the fallback label and without any contact."""
+	if not customer:
+		return {
+			"label": _("Customers you are not allowed to read"),
+			"party": None,
+			"is_customer": 1,
+			"contact": None,
+			"mobile_no": None,
+			"email_id": None,
+		}
+	return {
+		"label": first.party_name or customer,
+		"party": customer,
+		"is_customer": 1,
+		"contact": first.contact,
+		"mobile_no": first.mobile_no,
+		"email_id": first.email_id,
+	}

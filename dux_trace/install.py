@@ -3,6 +3,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from dux_trace import compat
 from dux_trace.constants.custom_fields import CUSTOM_FIELDS, RECEIPT_PROPERTY_SETTERS
+from dux_trace.permissions import grant_cost_fields_on_item, revoke_cost_fields_on_item
 
 #: the Frappe and ERPNext majors this branch is built and tested for
 SUPPORTED_MAJORS = (15, 16)
@@ -69,10 +70,12 @@ def make_label_templates():
 
 def before_uninstall():
 	delete_custom_fields()
+	revoke_cost_fields_on_item()
 
 
 def make_custom_fields():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	grant_cost_fields_on_item()
 	for setter in RECEIPT_PROPERTY_SETTERS:
 		frappe.make_property_setter(setter, validate_fields_for_doctype=False)
 

@@ -23,7 +23,7 @@ def preview(grid: str) -> list[dict]:
 def apply_grid(grid: str) -> dict:
 	"""Apply now (small grids) or in a background job with progress (large ones)."""
 	doc = grid_for(grid, "write")
-	grids.check_write_permissions()
+	grids.check_write_permissions(doc)
 	rows = grids.preview(doc)
 	if len(rows) > grids.ENQUEUE_ABOVE:
 		frappe.enqueue(
@@ -42,6 +42,7 @@ def apply_grid(grid: str) -> dict:
 def apply_in_background(grid: str, user: str):
 	frappe.set_user(user)
 	doc = frappe.get_doc("Dux Price Grid", grid)
+	# the job runs later: the user's rights are read again now (apply checks them)
 
 	def progress(done, total):
 		frappe.publish_progress(

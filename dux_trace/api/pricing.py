@@ -69,6 +69,13 @@ def simulate_sale(
 	for doctype, name in (("Customer Group", customer_group), ("Price List", price_list)):
 		if name and not frappe.db.exists(doctype, name):
 			frappe.throw(_("{0} {1} does not exist.").format(_(doctype), frappe.bold(name)))
+	if price_list and not frappe.db.get_value("Price List", price_list, "selling"):
+		# a buying list would answer with the purchase price: a cost
+		frappe.throw(
+			_("{0} is not a selling price list: the simulation prices a sale.").format(
+				frappe.bold(price_list)
+			)
+		)
 	return simulation(
 		item_code, qty, customer_group, price_list, step, number(cost_shift, "Cost Change") or 0
 	)

@@ -175,6 +175,8 @@ PRICING_FIELDS = [
 		"insert_after": "dux_card_html",
 		"collapsible": 1,
 		"description": "The cost bases as the last Dux Recalculation stored them (default company), for lists and price grids.",
+		# costs: only to who may read the stock ledger (dux_trace.permissions)
+		"permlevel": 1,
 	},
 	*(
 		{
@@ -184,6 +186,7 @@ PRICING_FIELDS = [
 			"read_only": 1,
 			"no_copy": 1,
 			"insert_after": after,
+			"permlevel": 1,
 		}
 		for fieldname, label, after in (
 			("dux_cost_last_purchase_gross", "Last Purchase Gross", "dux_stored_costs_section"),
@@ -199,6 +202,7 @@ PRICING_FIELDS = [
 		"fieldtype": "Datetime",
 		"read_only": 1,
 		"no_copy": 1,
+		"permlevel": 1,
 		"insert_after": "dux_cost_crp",
 	},
 ]

@@ -13,6 +13,7 @@ import frappe
 from frappe.utils import flt, getdate, nowdate
 
 from dux_trace.core.fefo import allocate
+from dux_trace.permissions import ITEM_DETAIL_COSTS, can_see_costs
 from dux_trace.stock.documents import SALES
 from dux_trace.stock.lots import DOT_FIELD, lots_in_warehouse
 
@@ -24,6 +25,10 @@ def get_item_details(ctx=None, doc=None, for_validate=False, overwrite_warehouse
 
 	ctx = ctx if ctx is not None else args
 	out = erpnext_get_item_details(ctx, doc, for_validate, overwrite_warehouse)
+	if not can_see_costs():
+		# ERPNext answers any signed-in user; the app shows costs only where the rule allows
+		for field in ITEM_DETAIL_COSTS:
+			out.pop(field, None)
 	ctx = frappe._dict(json.loads(ctx) if isinstance(ctx, str) else ctx)
 	if ctx.get("batch_no") or not out.get("has_batch_no") or not out.get("batch_no"):
 		return out

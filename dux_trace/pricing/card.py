@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from dux_trace.core.pricing import Basis, CostBases, PricingError, card, dec
+from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
 
 BASIS_FIELD = "dux_margin_basis"
@@ -86,11 +87,6 @@ def vat_percent(item_code: str, on_date=None, item_group: str | None = None) -> 
 			)
 			return dec(max([flt(r) for r in rates] or [0]))
 	return Decimal(0)
-
-
-def can_see_costs() -> bool:
-	"""Costs are valuation figures: shown to whoever ERPNext lets read the stock ledger."""
-	return bool(frappe.has_permission("Stock Ledger Entry", "read"))
 
 
 def compute(item, company: str | None = None, *, markup=None, price_ht=None, price_ttc=None) -> dict:
@@ -227,19 +223,24 @@ def write_item_price(item) -> str | None:
 	current = current_item_price(item.name, price_list, item.stock_uom, today)
 	if current and flt(current.price_list_rate) == rate:
 		return current.name
-	if not frappe.has_permission("Item Price", "create"):
+	# the Item Prices written and changed are checked as ERPNext's form would (create, write)
+	if not frappe.has_permission("Item Price", "create") or (
+		current and not frappe.has_permission("Item Price", "write", current.name)
+	):
 		frappe.throw(
 			_("Saving a selling price writes an Item Price, which your roles may not create."),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
 	if current and current.valid_from and getdate(current.valid_from) == today:
-		frappe.db.set_value("Item Price", current.name, "price_list_rate", rate)
+		changed = frappe.get_doc("Item Price", current.name)
+		changed.price_list_rate = rate
+		changed.save()
 		return current.name
 	if current:
 		ended = frappe.get_doc("Item Price", current.name)
 		ended.valid_upto = add_days(today, -1)
-		ended.save(ignore_permissions=True)  # the Item's own write permission was checked
+		ended.save()
 	price = frappe.get_doc(
 		{
 			"doctype": "Item Price",
@@ -250,7 +251,7 @@ def write_item_price(item) -> str | None:
 			"valid_from": today,
 			"currency": company_currency(default_company()),
 		}
-	).insert(ignore_permissions=True)
+	).insert()
 	return price.name
 
 

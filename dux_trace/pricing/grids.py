@@ -18,13 +18,14 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.utils import flt, getdate, now_datetime
+from frappe.utils import flt, format_datetime, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of, get_descendants_of
 
 from dux_trace.compat import forget_cached_count
 from dux_trace.core.grids import Line, change_percent, lines_for, periods_overlap, price_line
 from dux_trace.core.like import escape_like
 from dux_trace.core.pricing import Basis, dec
+from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
 from dux_trace.pricing.recalculation import STORED_FIELDS, UPDATED_FIELD
 
@@ -64,6 +65,17 @@ def target_price_list(grid) -> str:
 	return grid.price_list
 
 
+def check_selling(price_list: str):
+	"""A grid writes selling prices: never into a buying price list."""
+	if not frappe.get_cached_value("Price List", price_list, "selling"):
+		frappe.throw(
+			_("{0} is not a selling price list: a price grid writes selling prices.").format(
+				frappe.bold(price_list)
+			),
+			title=_("Not a Selling Price List"),
+		)
+
+
 def target_key(grid) -> tuple:
 	return (
 		grid.applies_to,
@@ -75,6 +87,8 @@ def validate_grid(grid):
 	"""No two grids for the same target share a line over overlapping periods."""
 	if grid.valid_upto and getdate(grid.valid_upto) < getdate(grid.valid_from):
 		frappe.throw(_("The grid ends before it starts."))
+	if grid.price_list:
+		check_selling(grid.price_list)
 	for line in grid.lines:
 		if bool(line.item_code) == bool(line.item_group):
 			frappe.throw(_("Row {0}: give an item or an item group (one of them).").format(line.idx))
@@ -193,7 +207,9 @@ def current_prices(price_list: str, item_codes: list[str], customer: str | None 
 
 def preview(grid) -> list[dict]:
 	"""One row per item and quantity break: current price, new price HT / TTC, change %, margin on
-	the base, flags (below floor, no cost known). Nothing is written."""
+	the base, flags (below floor, no cost known). Nothing is written. The base and the margin on it
+	are costs: empty for a user who may not see them (dux_trace.permissions)."""
+	show_costs = can_see_costs()
 	company = grid.company
 	digits = currency_digits(company_currency(company))
 	lines = grid_lines(grid)
@@ -246,8 +262,8 @@ def preview(grid) -> list[dict]:
 					"price_ht": _f(price.price_ht),
 					"price_ttc": _f(price.price_ttc),
 					"change_percent": _f(change_percent(old, price.price_ht)) if old else None,
-					"base_value": _f(base),
-					"margin_on_base": _f(price.margin_on_base),
+					"base_value": _f(base) if show_costs else None,
+					"margin_on_base": _f(price.margin_on_base) if show_costs else None,
 					"flags": ", ".join(flags),
 					"currency": currency,
 					"writable": not flags,
@@ -268,20 +284,38 @@ def _f(value):
 	return None if value is None else float(value)
 
 
-def check_write_permissions():
+def apply_refusal(grid=None) -> str | None:
+	"""Why the session user may not apply prices (of this grid), in words; None when they may.
+
+	The one rule behind the Apply button, Undo, the background apply and the nightly run: create
+	ERPNext's Item Prices and Pricing Rules, and, for a grid, write it and read its price list."""
 	for doctype in ("Item Price", "Pricing Rule"):
 		if not frappe.has_permission(doctype, "create"):
-			frappe.throw(
-				_("Applying a grid writes {0} records, which your roles may not create.").format(_(doctype)),
-				frappe.PermissionError,
+			return _("Applying a grid writes {0} records, which your roles may not create.").format(
+				_(doctype)
 			)
+	if grid is None:
+		return None
+	if not grid.has_permission("write"):
+		return _("Your roles may not change the price grid {0}.").format(grid.name)
+	price_list = target_price_list(grid)
+	if price_list and not frappe.has_permission("Price List", "read", price_list):
+		return _("Your roles may not read the price list {0}.").format(price_list)
+	return None
+
+
+def check_write_permissions(grid=None):
+	refusal = apply_refusal(grid)
+	if refusal:
+		frappe.throw(refusal, frappe.PermissionError)
 
 
 def apply(grid, rows: list[dict] | None = None, progress=None) -> str | None:
 	"""Write the grid's prices; returns the Dux Price Grid Apply (None when nothing changed)."""
-	check_write_permissions()
+	check_write_permissions(grid)
 	rows = preview(grid) if rows is None else rows
 	price_list = target_price_list(grid)
+	check_selling(price_list)
 	currency = frappe.get_cached_value("Price List", price_list, "currency")
 	customer = grid.customer if grid.applies_to == "Customer" else None
 	breaks = sorted({row["min_qty"] for row in rows if row["min_qty"] > 1})
@@ -640,7 +674,7 @@ def undo(history) -> int:
 	statement each."""
 	if history.status == "Undone":
 		frappe.throw(_("This apply was already undone."))
-	check_write_permissions()
+	check_write_permissions(frappe.get_doc("Dux Price Grid", history.grid))
 	changes = list(reversed(history.changes))
 	for doctype in RATE_FIELD:
 		rows = [row for row in changes if row.record_type == doctype]
@@ -685,9 +719,35 @@ def bulk_edit(
 	return changed
 
 
+def arm_nightly_run(grid):
+	"""*Re-apply Daily* acts for the user who last saved the grid while it was armed.
+
+	Saving an armed grid makes the saver its user, so the nightly run applies only what its user
+	wrote. A saver whose roles may not apply prices (a Sales Manager without Sales Master Manager)
+	cannot arm it, and their save disarms it (the field is permission level 1; Frappe keeps the
+	stored value for those who may not write it, so the switch is turned off here, with a message)."""
+	if not grid.auto_reapply:
+		grid.auto_reapply_by = None
+		return
+	refusal = apply_refusal(grid)
+	if refusal:
+		grid.auto_reapply = 0
+		grid.auto_reapply_by = None
+		frappe.msgprint(
+			_(
+				"Re-apply Daily was switched off: the nightly run would apply this grid for you, and {0}"
+			).format(refusal),
+			alert=True,
+		)
+		return
+	grid.auto_reapply_by = frappe.session.user
+
+
 def reapply_auto_grids():
 	"""Daily: re-apply the grids marked *Re-apply Daily* that are valid today (costs may have
-	changed since the last apply)."""
+	changed since the last apply), each for the user who armed it, with that user's rights checked
+	tonight: a grid its user may no longer apply is skipped and the reason kept on the grid. Each
+	grid is its own transaction."""
 	today = getdate()
 	for name in frappe.get_all(
 		"Dux Price Grid", filters={"auto_reapply": 1, "valid_from": ("<=", today)}, pluck="name"
@@ -695,5 +755,39 @@ def reapply_auto_grids():
 		grid = frappe.get_doc("Dux Price Grid", name)
 		if grid.valid_upto and getdate(grid.valid_upto) < today:
 			continue
-		apply(grid)
+		reapply_for_its_user(grid)
 		frappe.db.commit()
+
+
+def reapply_for_its_user(grid) -> str | None:
+	"""One nightly re-apply, as the grid's user; returns the Dux Price Grid Apply written. What the
+	run did (or why it did nothing) is kept in the grid's *Last Nightly Run*; an error rolls the
+	grid's writes back and goes to the Error Log."""
+	scheduler = frappe.session.user
+	history = None
+	frappe.db.savepoint("dux_nightly_grid")
+	try:
+		user = grid.auto_reapply_by
+		if not user or not frappe.db.get_value("User", user, "enabled"):
+			outcome = _("Not re-applied: the user who armed it is missing or disabled.")
+		else:
+			frappe.set_user(user)
+			refusal = apply_refusal(grid)
+			if refusal:
+				outcome = _("Not re-applied for {0}: {1}").format(user, refusal)
+			else:
+				history = apply(grid)
+				outcome = (
+					_("Re-applied for {0}: {1}.").format(user, history)
+					if history
+					else _("Re-applied for {0}: no price changed.").format(user)
+				)
+	except Exception:
+		frappe.db.rollback(save_point="dux_nightly_grid")
+		frappe.log_error(title=f"Dux Price Grid {grid.name}: nightly re-apply failed")
+		outcome = _("Not re-applied: an error occurred (see the Error Log).")
+		history = None
+	finally:
+		frappe.set_user(scheduler)
+	grid.db_set("last_nightly_run", f"{format_datetime(now_datetime())} — {outcome}")
+	return history

@@ -190,10 +190,24 @@ def save_results(doc, results) -> None:
 	)
 
 
+def run_refusal(kind: str) -> str | None:
+	"""Why the session user may not run a recalculation of this kind, in words (None: they may).
+	Both kinds may queue ERPNext's Repost Item Valuation; the costs write the stored costs on Item."""
+	if not frappe.has_permission("Repost Item Valuation", "create"):
+		return _("A recalculation may queue a Repost Item Valuation, which your roles may not create.")
+	if kind != "Stock Quantities" and not frappe.has_permission("Item", "write"):
+		return _("Recalculating costs writes the stored costs of items, which your roles may not change.")
+	return None
+
+
 def run(name: str):
 	"""The job: runs the recalculation and saves its results; Frappe's job runner commits at the
-	end (progress reaches the form through realtime meanwhile)."""
+	end (progress reaches the form through realtime meanwhile). It runs as the user who saved the
+	recalculation (frappe.enqueue), whose rights are read again now."""
 	doc = frappe.get_doc("Dux Recalculation", name)
+	if refusal := run_refusal(doc.kind):
+		doc.db_set({"status": "Failed", "finished_at": now_datetime(), "error": refusal})
+		return
 	doc.db_set({"status": "Running", "started_at": now_datetime()})
 	try:
 		if doc.kind == "Stock Quantities":
@@ -210,8 +224,14 @@ def run(name: str):
 	except Exception:
 		frappe.db.rollback()
 		doc = frappe.get_doc("Dux Recalculation", name)
+		# the traceback goes to the Error Log (System Manager), not into a record Item Managers read
+		frappe.log_error(title=f"Dux Recalculation {name} failed")
 		doc.db_set(
-			{"status": "Failed", "finished_at": now_datetime(), "error": frappe.get_traceback()[-2000:]},
+			{
+				"status": "Failed",
+				"finished_at": now_datetime(),
+				"error": _("The recalculation stopped on an error: see the Error Log."),
+			},
 			commit=True,
 		)
 		raise

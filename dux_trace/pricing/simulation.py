@@ -15,7 +15,8 @@ from dux_trace.core.pricing import (
 	round_money,
 	simulate,
 )
-from dux_trace.pricing.card import can_see_costs, default_company, vat_percent
+from dux_trace.permissions import can_see_costs
+from dux_trace.pricing.card import default_company, vat_percent
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
 
 

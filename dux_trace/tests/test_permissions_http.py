@@ -217,6 +217,32 @@ class Fixtures:
 		frappe.db.commit()
 		return history
 
+	def recalculation(self) -> str:
+		"""A finished cost recalculation of the lot item, with one changed cost (written directly:
+		saving one queues the job, which would recompute it)."""
+		name = frappe.db.get_value("Dux Recalculation", {"item_code": self.lot_item, "status": "Completed"})
+		if name:
+			return name
+		doc = frappe.get_doc(
+			{
+				"doctype": "Dux Recalculation",
+				"kind": "Cost Bases",
+				"company": COMPANY,
+				"item_code": self.lot_item,
+				"status": "Completed",
+				"results": [
+					{"item_code": self.lot_item, "figure": "CMP", "old_value": 7.0, "new_value": 7.77}
+				],
+			}
+		)
+		doc.set_new_name()
+		doc.set_parent_in_children()
+		doc.db_insert()
+		for row in doc.results:
+			row.db_insert()
+		frappe.db.commit()
+		return doc.name
+
 	def reopen_recall(self):
 		frappe.db.set_value("Product Recall", self.recall, "status", "Open")
 		frappe.db.commit()
@@ -728,3 +754,123 @@ class TestAfterSalesCheckHidesWhatTheClerkMayNotRead(TestCase):
 		self.assertEqual((result["verdict"], result["sales_document"]), ("Sold Here", note))
 		self.assertEqual(result["sold_to"], CUSTOMER)
 		self.assertIn(note, result["message"])
+
+
+def read_content_table(path: Path = TABLE) -> dict[str, dict[str, bool]]:
+	"""{content: {role: shown}} from the tables headed `Content` in docs/permissions.md."""
+	table, header = {}, None
+	for line in path.read_text().splitlines():
+		cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+		if len(cells) < 2:
+			header = None if not line.strip() else header
+			continue
+		if cells[0].lower() == "content":
+			header = cells[1:]
+			continue
+		if header and len(cells) - 1 == len(header) and not set(cells[0]) <= {"-"}:
+			table[cells[0]] = {role: cell == "✓" for role, cell in zip(header, cells[1:], strict=True)}
+	return table
+
+
+#: each entry point that may return a cost, with how to call it and whether its answer holds one
+COST_ANSWERS = {
+	"get_card": (
+		"GET",
+		"/api/method/dux_trace.api.pricing.get_card",
+		lambda f: {"item_code": f.lot_item},
+		lambda body: any(b["value"] is not None for b in body["message"]["bases"]),
+	),
+	"simulate_sale": (
+		"GET",
+		"/api/method/dux_trace.api.pricing.simulate_sale",
+		lambda f: {"item_code": f.lot_item},
+		lambda body: bool(body["message"]["bases"]),
+	),
+	"grid preview": (
+		"GET",
+		"/api/method/dux_trace.api.grids.preview",
+		lambda f: {"grid": f.grid},
+		lambda body: any(
+			row.get("base_value") is not None or row.get("margin_on_base") is not None
+			for row in body["message"]
+		),
+	),
+	"grid preview report": (
+		"GET",
+		"/api/method/frappe.desk.query_report.run",
+		lambda f: {"report_name": "Dux Price Grid Preview", "filters": {"grid": f.grid}},
+		lambda body: any(
+			(c.get("fieldname") if isinstance(c, dict) else None) in ("base_value", "margin_on_base")
+			for c in body["message"]["columns"]
+		),
+	),
+	"item details": (
+		"POST",
+		"/api/method/erpnext.stock.get_item_details.get_item_details",
+		lambda f: {
+			"args": {
+				"item_code": f.lot_item,
+				"company": COMPANY,
+				"customer": CUSTOMER,
+				"doctype": "Sales Order",
+				"currency": "MAD",
+				"conversion_rate": 1,
+				"price_list": "Standard Selling",
+				"price_list_currency": "MAD",
+				"plc_conversion_rate": 1,
+				"qty": 1,
+			}
+		},
+		lambda body: any(key in body["message"] for key in ("valuation_rate", "gross_profit")),
+	),
+	"stored costs on Item": (
+		"GET",
+		"/api/method/frappe.desk.form.load.getdoc",
+		lambda f: {"doctype": "Item", "name": f.lot_item},
+		# a field the user may not read comes back empty (0 for a currency): the stored 7.77 is the leak
+		lambda body: body["docs"][0].get("dux_cost_cmp") == 7.77,
+	),
+	"recalculation figures": (
+		"GET",
+		"/api/method/frappe.desk.form.load.getdoc",
+		lambda f: {"doctype": "Dux Recalculation", "name": f.recalculation()},
+		lambda body: any(row.get("old_value") == 7.0 for row in body["docs"][0]["results"]),
+	),
+}
+
+
+class TestCostsOnlyWhereTheRuleSays(TestCase):
+	"""What is *in* the answers: every entry point that may return a cost returns one to a role
+	exactly when the table's *Costs* row says so (dux_trace.permissions), in any field."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.fixtures = Fixtures()
+		frappe.db.set_value(
+			"Item", cls.fixtures.lot_item, {"dux_cost_cmp": 7.77, "dux_costs_updated_on": frappe.utils.now()}
+		)
+		frappe.db.commit()
+		cls.users = users()
+		cls.sites = {role: Site(user) for role, user in cls.users.items()}
+
+	def test_the_rule_is_the_stock_ledger_and_the_table_says_it(self):
+		from dux_trace.permissions import can_see_costs
+
+		shown = read_content_table()["Costs"]
+		for role, user in self.users.items():
+			self.assertEqual(can_see_costs(user), shown[role], role)
+
+	def test_no_answer_holds_a_cost_for_a_role_that_may_not_see_costs(self):
+		shown = read_content_table()["Costs"]
+		wrong, checked = [], 0
+		for label, (method, path, data, holds_cost) in COST_ANSWERS.items():
+			for role in ROLES:
+				answer = self.sites[role].call(method, path, data(self.fixtures))
+				if answer.status != 200:
+					continue  # refused: the permission matrix says who
+				checked += 1
+				if holds_cost(answer.body) != shown[role]:
+					wrong.append(f"{label} as {role}: cost {'missing' if shown[role] else 'shown'}")
+		print(f"\ncost content: {checked} answers checked")
+		self.assertEqual(wrong, [], "\n".join(wrong))

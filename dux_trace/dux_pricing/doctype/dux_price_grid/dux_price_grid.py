@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from dux_trace.pricing.grids import validate_grid
+from dux_trace.pricing.grids import arm_nightly_run, validate_grid
 
 
 class DuxPriceGrid(Document):
@@ -11,3 +11,4 @@ class DuxPriceGrid(Document):
 
 	def validate(self):
 		validate_grid(self)
+		arm_nightly_run(self)

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from dux_trace.pricing.recalculation import run_refusal
+
 
 class DuxRecalculation(Document):
 	"""Recalculate CMP/CRP (*Recalcule CMP/CRP*) or global stock (*Recalcule Stock Globale*): saved,
@@ -13,6 +15,8 @@ class DuxRecalculation(Document):
 	def validate(self):
 		if self.company and not frappe.has_permission("Company", "read", self.company):
 			frappe.throw(_("You may not read company {0}.").format(self.company), frappe.PermissionError)
+		if self.is_new() and (refusal := run_refusal(self.kind)):
+			frappe.throw(refusal, frappe.PermissionError)
 
 	def after_insert(self):
 		frappe.enqueue(

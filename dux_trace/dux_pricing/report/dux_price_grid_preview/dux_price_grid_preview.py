@@ -4,7 +4,11 @@ import frappe
 from frappe import _
 
 from dux_trace.api.grids import grid_for
+from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.grids import preview
+
+#: the columns that are costs (dux_trace.permissions): not shown to who may not see costs
+COST_COLUMNS = ("base_value", "margin_on_base")
 
 
 def execute(filters=None):
@@ -18,6 +22,11 @@ def execute(filters=None):
 
 
 def columns():
+	show_costs = can_see_costs()
+	return [column for column in all_columns() if show_costs or column["fieldname"] not in COST_COLUMNS]
+
+
+def all_columns():
 	return [
 		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 160},
 		{"label": _("Item Name"), "fieldname": "item_name", "fieldtype": "Data", "width": 180},

@@ -10,10 +10,17 @@ import frappe
 from frappe import _
 
 from dux_trace.core.serials import Verdict
-from dux_trace.stock.after_sales import record_check, sale_visible, serial_from_scan, verdict_for
+from dux_trace.stock.after_sales import describe, record_check, sale_visible, serial_from_scan, verdict_for
 from dux_trace.stock.contention import retried_when_contended
 
 CHECKS_PER_MINUTE = 30
+
+#: Checks naming the customer who presents the device, for a user who may not read the sale: the
+#: answer ("sold here" or "sold to another customer") confirms or denies that this customer bought
+#: this serial. That is the counter's purpose (a swap is refused on it), so it stays, at a pace a
+#: counter needs and a script guessing the buyer among the customers does not get.
+NAMED_CHECKS_PER_MINUTE = 10
+NAMED_CHECKS_PER_DAY = 200
 
 VERDICT_LABELS = {
 	Verdict.SOLD_HERE: "Sold Here",
@@ -36,7 +43,9 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 	def check():
 		result = verdict_for(serial, customer)
 		reveal = sale_visible(result)
-		return result, reveal, record_check(serial, customer, result, reveal)
+		if customer and not reveal and result.sale:
+			throttle_named()
+		return result, reveal, record_check(serial, customer, result)
 
 	result, reveal, record = retried_when_contended(check)
 	# the buyer the clerk named may be confirmed; any other only to who may open the sale
@@ -47,7 +56,7 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 		"verdict": result.verdict.value,
 		"verdict_label": _(VERDICT_LABELS[result.verdict]),
 		"refused": result.verdict.refused,
-		"message": record.message,
+		"message": describe(serial, result, reveal),  # the record keeps the form without the sale
 		"item_code": record.item_code,
 		"item_name": record.item_name,
 		"sold_to": record.sold_to if reveal or named else None,
@@ -64,18 +73,47 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 def throttle():
 	"""At most CHECKS_PER_MINUTE checks a minute per user (a scanner does one at a time; a script
 	probing serial numbers does not)."""
-	# a window opened by the user's first check (not the calendar minute, whose boundary a burst
-	# of checks may straddle)
-	key = throttle_key(frappe.session.user)
-	count = frappe.cache.incrby(key, 1)
-	if count == 1 or frappe.cache.ttl(key) < 0:
-		frappe.cache.expire(key, 60)
-	if count > CHECKS_PER_MINUTE:
+	if counted(throttle_key(frappe.session.user), 60) > CHECKS_PER_MINUTE:
 		frappe.throw(
 			_("Too many checks in a minute ({0}). Wait a moment and scan again.").format(CHECKS_PER_MINUTE),
 			frappe.RateLimitExceededError,
 		)
 
 
-def throttle_key(user: str) -> str:
-	return frappe.cache.make_key(f"dux_trace:after_sales_check:{user}")
+def throttle_named():
+	"""Checks of a sold serial naming a customer, by a user who may not read the sale: at most
+	NAMED_CHECKS_PER_MINUTE a minute and NAMED_CHECKS_PER_DAY a day (see NAMED_CHECKS_PER_MINUTE)."""
+	user = frappe.session.user
+	if counted(throttle_key(user, "named-minute"), 60) > NAMED_CHECKS_PER_MINUTE:
+		frappe.throw(
+			_("Too many checks naming a customer in a minute ({0}). Wait a moment and scan again.").format(
+				NAMED_CHECKS_PER_MINUTE
+			),
+			frappe.RateLimitExceededError,
+		)
+	if counted(throttle_key(user, "named-day"), 24 * 3600) > NAMED_CHECKS_PER_DAY:
+		frappe.throw(
+			_(
+				"Too many checks naming a customer today ({0}). A manager who may read the sales can check this device."
+			).format(NAMED_CHECKS_PER_DAY),
+			frappe.RateLimitExceededError,
+		)
+
+
+def counted(key: str, seconds: int) -> int:
+	"""One more in a window of `seconds` opened by the first count (not the calendar minute or day,
+	whose boundary a burst may straddle): the count so far."""
+	count = frappe.cache.incrby(key, 1)
+	if count == 1 or frappe.cache.ttl(key) < 0:
+		frappe.cache.expire(key, seconds)
+	return count
+
+
+def throttle_key(user: str, kind: str | None = None) -> str:
+	suffix = f":{kind}" if kind else ""
+	return frappe.cache.make_key(f"dux_trace:after_sales_check:{user}{suffix}")
+
+
+def forget_checks(user: str):
+	"""Every count of the user's checks dropped (tests)."""
+	frappe.cache.delete_keys(f"dux_trace:after_sales_check:{user}")

@@ -72,13 +72,20 @@ def sale_visible(result: AfterSalesResult) -> bool:
 	return all(frappe.has_permission(d.voucher_type, "read", d.voucher_no) for d in documents)
 
 
-def describe(serial: str, result: AfterSalesResult, reveal: bool = True) -> str:
-	"""The verdict in words; without `reveal`, the sale's buyer and documents are left out."""
+def describe(serial: str, result: AfterSalesResult, reveal: bool = True, stored: bool = False) -> str:
+	"""The verdict in words; without `reveal`, the sale's buyer and documents are left out.
+	`stored`: the form kept on the After-Sales Check, which any of its readers sees (the buyer and
+	documents left out, without addressing the reader)."""
 	bold = frappe.bold(escape_html(serial))
 	sale = result.sale
+	if stored:
+		reveal = False
 	if not reveal and result.verdict != Verdict.NEVER_SOLD:
-		sold = _("Sold on {0}, on a document you are not allowed to open.").format(
-			frappe.format(sale.posted.date(), {"fieldtype": "Date"})
+		date = frappe.format(sale.posted.date(), {"fieldtype": "Date"})
+		sold = (
+			_("Sold on {0}.").format(date)
+			if stored
+			else _("Sold on {0}, on a document you are not allowed to open.").format(date)
 		)
 		if result.verdict == Verdict.ALREADY_RETURNED:
 			return _("Serial No {0} was already returned.").format(bold) + " " + sold
@@ -92,7 +99,7 @@ def describe(serial: str, result: AfterSalesResult, reveal: bool = True) -> str:
 			return _("Serial No {0} is still in our stock: this device was not bought here.").format(bold)
 		return _("Serial No {0} was never sold by us.").format(bold)
 	sold = _("Sold to {0} on {1} ({2}).").format(
-		frappe.bold(sale.customer or "?"),
+		frappe.bold(escape_html(sale.customer or "?")),
 		frappe.format(sale.posted.date(), {"fieldtype": "Date"}),
 		f"{_(sale.voucher_type)} {sale.voucher_no}",
 	)
@@ -119,9 +126,11 @@ def describe_warranty(result: AfterSalesResult) -> str:
 	return _("Warranty ended on {0}.").format(end)
 
 
-def record_check(serial: str, customer: str | None, result: AfterSalesResult, reveal: bool = True):
-	"""The check, recorded. The buyer and documents are kept whole (fields readable at level 1 by
-	System Manager); the message is the one the clerk was shown."""
+def record_check(serial: str, customer: str | None, result: AfterSalesResult):
+	"""The check, recorded. The buyer and documents are kept whole in the fields of permission
+	level 1 (System Manager); the message every reader of the check sees leaves them out, whoever
+	made the check (`describe(..., stored=True)`): an Accounts User's check must not show the buyer
+	to a Stock Manager who may not read the invoice."""
 	sale, warranty = result.sale, result.warranty
 	doc = frappe.get_doc(
 		{
@@ -142,7 +151,7 @@ def record_check(serial: str, customer: str | None, result: AfterSalesResult, re
 			"under_warranty": int(bool(warranty and warranty.covered)),
 			"return_document_type": result.returned.voucher_type if result.returned else None,
 			"return_document": result.returned.voucher_no if result.returned else None,
-			"message": describe(serial, result, reveal),
+			"message": describe(serial, result, stored=True),
 		}
 	)
 	doc.insert(ignore_permissions=True)  # the caller's right to check was verified above
@@ -165,3 +174,17 @@ def check_warranty_claim(doc):
 	):
 		frappe.throw(message, title=_("Warranty Claim Refused"))
 	frappe.msgprint(message, title=_("After-Sales Check"), indicator="orange")
+
+
+def sale_shown_to_reader(check) -> dict | None:
+	"""The buyer and the sale of a recorded check, for a reader who may open that sale (the form
+	shows them; the stored message leaves them out)."""
+	if not check.sales_document_type or not check.sales_document:
+		return None
+	if not frappe.has_permission(check.sales_document_type, "read", check.sales_document):
+		return None
+	return {
+		"sold_to": check.sold_to,
+		"sales_document_type": check.sales_document_type,
+		"sales_document": check.sales_document,
+	}

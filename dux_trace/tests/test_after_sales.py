@@ -144,6 +144,71 @@ class TestAfterSalesCheck(TestCase):
 		finally:
 			frappe.set_user("Administrator")
 
+	def test_the_record_leaves_out_the_buyer_whoever_made_the_check(self):
+		from frappe.desk.form.load import getdoc
+
+		from dux_trace.tests.utils import acting_as
+
+		# an Accounts User (who reads invoices) at the counter is told the buyer and the invoice
+		with acting_as("Sales User", "Accounts User"):
+			answer = check_serial(self.sold, SWAPPER)
+		self.assertEqual((answer["sold_to"], answer["sales_document"]), (CUSTOMER, self.invoice))
+		self.assertIn(self.invoice, strip_html(answer["message"]))
+		# a Stock Manager, who may not read Sales Invoices, reads the check: neither
+		for roles in (("Stock Manager",), ("Sales Manager",), ("Stock User",)):
+			with self.subTest(roles=roles), acting_as(*roles):
+				frappe.response.docs = []
+				getdoc("After-Sales Check", answer["name"])
+				shown = frappe.as_json(frappe.response.docs[0].as_dict())
+				listed = frappe.as_json(
+					frappe.get_list("After-Sales Check", filters={"name": answer["name"]}, fields=["*"])
+				)
+				for text in (shown, listed):
+					self.assertNotIn(self.invoice, text)
+					self.assertNotIn(CUSTOMER, text)
+				self.assertIn("Vendu le", strip_html(frappe.response.docs[0].message))
+		# who may open the invoice is shown the sale on the form
+		with acting_as("Stock Manager", "Accounts User"):
+			frappe.response.docs = []
+			getdoc("After-Sales Check", answer["name"])
+			self.assertEqual(
+				frappe.response.docs[0].get("__onload").get("sale"),
+				{"sold_to": CUSTOMER, "sales_document_type": "Sales Invoice", "sales_document": self.invoice},
+			)
+
+	def test_checks_naming_a_customer_are_limited_for_who_may_not_read_the_sale(self):
+		from dux_trace.api.after_sales import (
+			NAMED_CHECKS_PER_DAY,
+			NAMED_CHECKS_PER_MINUTE,
+			counted,
+			forget_checks,
+			throttle_key,
+		)
+		from dux_trace.tests.utils import acting_as
+
+		with acting_as("Stock User") as clerk:
+			forget_checks(clerk)
+			for _ in range(NAMED_CHECKS_PER_MINUTE):
+				self.assertEqual(check_serial(self.sold, SWAPPER)["verdict"], "Sold To Another Customer")
+			with self.assertRaises(frappe.RateLimitExceededError):
+				check_serial(self.sold, CUSTOMER)
+			self.assertEqual(check_serial(self.sold)["verdict"], "Sold Here")  # no customer named
+			self.assertEqual(check_serial(imeis(1)[0], SWAPPER)["verdict"], "Never Sold By Us")  # no sale
+			# and a day's worth
+			forget_checks(clerk)
+			for _ in range(NAMED_CHECKS_PER_DAY):
+				counted(throttle_key(clerk, "named-day"), 24 * 3600)
+			with self.assertRaises(frappe.RateLimitExceededError) as refused:
+				check_serial(self.sold, CUSTOMER)
+			self.assertIn("aujourd'hui", str(refused.exception))
+			forget_checks(clerk)
+		# who may read the sale learns nothing more from naming customers: not limited beyond 30
+		with acting_as("Sales User", "Accounts User") as accountant:
+			forget_checks(accountant)
+			for _ in range(NAMED_CHECKS_PER_MINUTE + 5):
+				check_serial(self.sold, SWAPPER)
+			forget_checks(accountant)
+
 	def test_scans_are_rate_limited_per_user(self):
 		from dux_trace.api.after_sales import throttle_key
 

@@ -125,6 +125,8 @@ class TestNoSecretInReadableRecords(TestCase):
 
 	def test_a_failing_or_unreachable_sms_gateway_leaves_its_key_in_no_readable_record(self):
 		hassan, maarif = self.customers
+		logged = {"reference_doctype": "Product Recall", "reference_name": self.recall.name}
+		earlier = set(frappe.get_all("Error Log", filters=logged, pluck="name"))  # recall names recur
 		with SmsGatewayStub() as gateway:
 			use_gateway(gateway.url)
 			gateway.failing = {self.customers[hassan], self.customers[maarif]}
@@ -171,11 +173,11 @@ class TestNoSecretInReadableRecords(TestCase):
 					)
 
 		# the detail is in the Error Log, for the System Manager, without the query string
-		logs = frappe.get_all(
-			"Error Log",
-			filters={"reference_doctype": "Product Recall", "reference_name": self.recall.name},
-			fields=["error"],
-		)
+		logs = [
+			log
+			for log in frappe.get_all("Error Log", filters=logged, fields=["name", "error"])
+			if log.name not in earlier
+		]
 		self.assertEqual(len(logs), 4)
 		errors = "\n".join(log.error for log in logs)
 		self.assertIn("500 Server Error", errors)

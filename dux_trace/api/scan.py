@@ -10,6 +10,7 @@ from frappe import _
 from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.stock.scan import describe, item_by_barcode, plain_lookup
+from dux_trace.stock.throttle import limit_lookups
 
 
 @frappe.whitelist(methods=["GET", "POST"])
@@ -17,6 +18,7 @@ def parse_scan(code: str) -> dict:
 	"""{kind, item_code, item_name, batch_no, expiry_date, manufacturing_date, serial_no, qty}."""
 	if not frappe.has_permission("Item", "read"):
 		frappe.throw(_("Not permitted to read items."), frappe.PermissionError)
+	limit_lookups()
 	try:
 		scan = read_scan(code)
 	except Gs1Error as error:

@@ -23,6 +23,7 @@ from dux_trace.core.serials import (
 from dux_trace.stock.documents import RECEIPTS, SALES
 from dux_trace.stock.scan import describe, item_by_barcode, too_long_serial
 from dux_trace.stock.serials import held_elsewhere, receipt_message, sale_message, serial_states
+from dux_trace.stock.throttle import limit_lookups
 
 SCAN_DOCTYPES = RECEIPTS + SALES
 
@@ -42,6 +43,7 @@ def check_scan(
 		frappe.throw(_("Serial scanning is not available on {0}.").format(_(doctype)))
 	if not (frappe.has_permission(doctype, "create") or frappe.has_permission(doctype, "write")):
 		frappe.throw(_("You are not allowed to edit {0}.").format(_(doctype)), frappe.PermissionError)
+	limit_lookups()
 	if isinstance(scanned, str):
 		scanned = json.loads(scanned or "[]")
 	scanned = [normalise(serial) for serial in scanned or []]

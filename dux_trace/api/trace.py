@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from dux_trace.stock.throttle import limit_lookups
+
 
 @frappe.whitelist()
 def lot_or_serial(code: str) -> dict:
@@ -10,6 +12,7 @@ def lot_or_serial(code: str) -> dict:
 	report then says nothing was found)."""
 	if not frappe.get_cached_doc("Report", "Lot Trace").is_permitted():
 		frappe.throw(_("You are not allowed to open the Lot Trace."), frappe.PermissionError)
+	limit_lookups()
 	code = (code or "").strip()
 	if not code or len(code) > 140:
 		frappe.throw(_("Type a lot or serial number."))

@@ -21,6 +21,7 @@ from dux_trace.core.gs1 import MAX_SCAN_LENGTH, Gs1Error, Gs1ErrorCode, ScanKind
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.stock.lots import ensure_lot
 from dux_trace.stock.scan import describe, item_by_barcode, remember_scan
+from dux_trace.stock.throttle import limit_lookups
 
 
 @frappe.whitelist(methods=["POST"])
@@ -29,6 +30,7 @@ def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
 	GS1. POST only (a GS1 scan records a new lot); for users who may read items (ERPNext's own
 	answers to any signed-in user)."""
 	frappe.has_permission("Item", "read", throw=True)
+	limit_lookups()
 	if len(search_value or "") > MAX_SCAN_LENGTH:
 		frappe.throw(describe(Gs1Error(Gs1ErrorCode.TOO_LONG, str(len(search_value)))))
 	result = compat.scan_barcode(search_value, ctx) or gs1_scan(search_value, ctx) or {}

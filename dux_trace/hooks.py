@@ -131,6 +131,15 @@ doc_events = {
 	"Purchase Invoice": _events(_INCOMING_STOCK, _RECEIPT_SERIALS),
 	"Pick List": {**_OUTGOING_STOCK, "before_save": "dux_trace.overrides.outgoing_stock.repick_fefo"},
 	"Warranty Claim": {"validate": "dux_trace.overrides.warranty_claim.validate"},
+	# lot and serial numbers without quotes or control characters (core.names)
+	"Batch": {
+		"validate": "dux_trace.overrides.lot_names.validate_batch",
+		"before_rename": "dux_trace.overrides.lot_names.before_rename_batch",
+	},
+	"Serial No": {
+		"validate": "dux_trace.overrides.lot_names.validate_serial_no",
+		"before_rename": "dux_trace.overrides.lot_names.before_rename_serial_no",
+	},
 }
 
 # ERPNext's item details propose FEFO lots (desk forms and Point of Sale)

@@ -29,16 +29,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
+from dux_trace.core.names import FORBIDDEN_CHARACTERS, acceptable_name
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ERPNext's Serial No name is a Data field of 140 characters
 MAX_SERIAL_LENGTH = 140
-#: characters Frappe refuses in any document name, so in no serial number
-NOT_IN_A_SERIAL = ("<", ">")
+#: characters no serial number may hold: `<` and `>` (Frappe refuses them in any name), quotes and
+#: the backtick (refused when a Serial No is saved or received, `core.names`)
+NOT_IN_A_SERIAL = FORBIDDEN_CHARACTERS
 
 
 def impossible_serial(serial: str) -> bool:
 	"""Too long, or with a character no Serial No can have: not a serial, whatever was scanned."""
-	return len(serial) > MAX_SERIAL_LENGTH or any(c in serial for c in NOT_IN_A_SERIAL)
+	return len(serial) > MAX_SERIAL_LENGTH or not acceptable_name(serial)
 
 
 def normalise(scan: str | None) -> str:

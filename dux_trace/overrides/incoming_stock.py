@@ -10,6 +10,7 @@ lot with an expiry date.
 import frappe
 from frappe import _
 
+from dux_trace.overrides.lot_names import refuse_receipt_lot
 from dux_trace.stock.documents import incoming_rows
 from dux_trace.stock.items import forget
 from dux_trace.stock.lots import LotWithoutExpiryError, ensure_lot
@@ -22,6 +23,7 @@ def before_validate(doc, method=None):
 	for row in incoming_rows(doc):
 		if not (row.get("dux_lot_no") or "").strip():
 			continue
+		refuse_receipt_lot(row)
 		if is_dot_item(row.item_code):  # a tyre: the lot number typed or scanned is its DOT code
 			row.batch_no = dot_lot(row.item_code, row.dux_lot_no, doc.get("posting_date"))
 		else:

@@ -34,6 +34,7 @@ from dux_trace.core.serials import (
 	unscanned,
 )
 from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
+from dux_trace.overrides.lot_names import refuse_receipt_serials
 from dux_trace.stock.documents import is_receipt, is_sale
 from dux_trace.stock.serials import (
 	SCANNED_FIELD,
@@ -100,6 +101,7 @@ def validate_receipt(doc, method=None):
 	lines = serial_lines(doc, inward=True)
 	if not lines:
 		return
+	refuse_receipt_serials(lines)  # quotes or control characters: never, whatever the settings
 	states = serial_states(serial for line in lines for serial in line.serials)
 	problems = [
 		_("Serial No {0} appears more than once in this document.").format(frappe.bold(serial))

@@ -10,10 +10,13 @@ plans rendered as HTML (`sheet_html`) give the desk's preview at real size.
 
 import re
 from dataclasses import astuple
+from functools import cache
 
 import frappe
+import jinja2
 from frappe import _
 from frappe.utils import cint, flt, fmt_money, getdate
+from markupsafe import Markup
 
 from dux_trace.core.barcodes import bars_svg, matrix_svg
 from dux_trace.core.label_pdf import LabelWords, PlacedLabel, render
@@ -261,8 +264,31 @@ def label_svgs(plan) -> list[dict]:
 			svg = bars_svg(block.modules[0])
 		elif block.kind == "matrix":
 			svg = matrix_svg(list(block.modules), matrix_quiet_modules(block.symbology))
-		blocks.append({"block": block, "svg": svg})
+		# drawn here from the plan's modules (rectangles, no text): markup the template keeps as is
+		blocks.append({"block": block, "svg": Markup(svg)})
 	return blocks
+
+
+@cache
+def template_environment() -> jinja2.Environment:
+	"""The environment the app's own HTML templates (`dux_trace/templates/`) are rendered in:
+	every value is escaped, in text and in attributes (`data-serial="…"`), unless the code marks
+	it as markup (the barcodes' SVG, `label_svgs`).
+
+	Not Frappe's `render_template`: its environment does not autoescape, so each `{{ value }}`
+	would need its own `| e`, and one forgotten (a lot in a `data-lot` attribute) was a stored XSS
+	in the desk's preview. The print formats, which Frappe renders itself, escape each value with
+	`| e` instead (see dux_trace/dux_trace/print_format/)."""
+	return jinja2.Environment(
+		loader=jinja2.FileSystemLoader(frappe.get_app_path("dux_trace", "templates")),
+		autoescape=True,
+		keep_trailing_newline=True,
+	)
+
+
+def render_app_template(name: str, context: dict) -> str:
+	"""An app template (path under dux_trace/templates/) rendered with autoescaping."""
+	return template_environment().get_template(name).render(context)
 
 
 def sheet_html(labels: list[LabelData], template, browser: bool = False) -> str:
@@ -281,8 +307,8 @@ def sheet_html(labels: list[LabelData], template, browser: bool = False) -> str:
 			)
 		pages.append(rows)
 	scale = 1.0 if browser else css_scale()
-	return frappe.render_template(
-		"dux_trace/templates/labels/sheet.html",
+	return render_app_template(
+		"labels/sheet.html",
 		{
 			"pages": pages,
 			"layout": layout,

@@ -113,10 +113,14 @@ dux_trace.print_labels = function (options) {
 	return dialog;
 };
 
-// the preview's HTML page (its own styles) in a frame, at real size
+// the preview's HTML page (its own styles) in a frame, at real size. The frame is sandboxed: no
+// script runs in it, whatever the label's text (the server escapes it too); allow-same-origin alone
+// lets this page read the drawn size, and without allow-scripts it gives the frame nothing to run.
 dux_trace.show_label_preview = function (wrapper, html) {
 	wrapper.empty();
-	const frame = $(`<iframe class="dux-label-preview" style="border: 1px dashed var(--border-color); background: white;"></iframe>`);
+	const frame = $(
+		`<iframe class="dux-label-preview" sandbox="allow-same-origin" style="border: 1px dashed var(--border-color); background: white;"></iframe>`
+	);
 	wrapper.append(frame);
 	frame.attr("srcdoc", html || "");
 	frame.on("load", () => {

@@ -10,7 +10,7 @@ Who may do what:
 import frappe
 from frappe import _
 from frappe.translate import print_language
-from frappe.utils import add_days, formatdate, getdate, nowdate
+from frappe.utils import add_days, escape_html, formatdate, getdate, nowdate
 
 #: how far ahead an authorization counts as about to expire
 HORIZON_DAYS = 30
@@ -72,13 +72,15 @@ def notify_customer(authorization: str) -> str:
 	)
 	doc.add_comment(
 		"Comment",
-		_("Expiry notice emailed to {0} ({1}).").format(customer.email_id, subject),
+		_("Expiry notice emailed to {0} ({1}).").format(escape_html(customer.email_id), escape_html(subject)),
 	)
 	return customer.email_id
 
 
 def expiry_notice(doc, customer_name: str) -> tuple[str, str]:
-	"""Subject and body of the notice, in the current language."""
+	"""Subject (plain text) and HTML body of the notice, in the current language. The customer's
+	name, the authorization's type and number are other people's text: escaped in the body (a
+	link or a tag in a customer name stays text)."""
 	kind = _(doc.authorization_type)
 	number = f" {doc.number}" if doc.number else ""
 	if doc.valid_upto and getdate(doc.valid_upto) < getdate(nowdate()):
@@ -91,5 +93,5 @@ def expiry_notice(doc, customer_name: str) -> tuple[str, str]:
 	message = _(
 		"Dear {0},<br><br>Your {1}{2} {3}. Please send us the renewed authorization so that we can keep"
 		" selling you the products that require it.<br><br>Thank you."
-	).format(customer_name, kind, number, when)
+	).format(escape_html(customer_name), escape_html(kind), escape_html(number), escape_html(when))
 	return subject, message

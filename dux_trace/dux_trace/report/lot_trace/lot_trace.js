@@ -31,7 +31,11 @@ frappe.query_reports["Lot Trace"] = {
 				row.email_id || "",
 				row.qty,
 			]);
-			frappe.tools.downloadify([header, ...rows], null, __("Recall Customers"));
+			// names, contacts and emails are other people's text: a cell starting with = + - @ would
+			// run as a formula in the spreadsheet (export_cells.js; phone numbers stay as typed)
+			frappe.require("/assets/dux_trace/js/export_cells.js", () => {
+				frappe.tools.downloadify(dux_trace.safe_rows([header, ...rows]), null, __("Recall Customers"));
+			});
 		});
 	},
 	formatter(value, row, column, data, default_formatter) {

@@ -3,6 +3,7 @@
 """A product recall: submitting it quarantines its lots and serials (no outgoing document may
 take them, see dux_trace.overrides.outgoing_stock) and lists the customers who received them."""
 
+import json
 import re
 from urllib.parse import quote, quote_plus
 
@@ -63,6 +64,27 @@ class ProductRecall(Document):
 				},
 			)
 
+	def save_version(self):
+		"""Frappe's version of the change, without the fields of permission level 1 (the customers'
+		name, contact, mobile and email, a notification's customer and recipient): the form's
+		timeline shows the versions, rows added included, to every reader of the recall."""
+		before = self._doc_before_save
+		if (
+			not self.meta.track_changes
+			or self.flags.ignore_version
+			or frappe.flags.in_install
+			or (not before and frappe.flags.in_patch)
+		):
+			return
+		if not before and (amended_from := self.get("amended_from")):
+			before = frappe.get_doc(self.doctype, amended_from)
+		version = frappe.new_doc("Version")
+		if version.update_version_info(before, self):
+			version.data = frappe.as_json(
+				without_restricted_fields(self, json.loads(version.data)), indent=None, separators=(",", ":")
+			)
+			version.insert(ignore_permissions=True)
+
 	def batch_nos(self) -> list[str]:
 		return [row.batch_no for row in self.items if row.batch_no]
 
@@ -103,6 +125,29 @@ class ProductRecall(Document):
 		if self.docstatus != 1 or self.status != "Open":
 			frappe.throw(_("Only an open recall can be closed."))
 		self.db_set("status", "Closed")
+
+
+def without_restricted_fields(doc, diff: dict) -> dict:
+	"""A version's diff without the fields of permission level above 0, in the document and in the
+	rows of its tables (added, removed or changed)."""
+	restricted = {
+		df.fieldname: {f.fieldname for f in frappe.get_meta(df.options).get_high_permlevel_fields()}
+		for df in doc.meta.get_table_fields()
+	}
+	parent = {f.fieldname for f in doc.meta.get_high_permlevel_fields()}
+	diff["changed"] = [change for change in diff.get("changed", []) if change[0] not in parent]
+	for key in ("added", "removed"):
+		diff[key] = [
+			[table, {k: v for k, v in row.items() if k not in restricted.get(table, ())}]
+			for table, row in diff.get(key, [])
+		]
+	changed_rows = []
+	for table, index, name, changes in diff.get("row_changed", []):
+		changes = [change for change in changes if change[0] not in restricted.get(table, ())]
+		if changes:
+			changed_rows.append([table, index, name, changes])
+	diff["row_changed"] = changed_rows
+	return diff
 
 
 def sms_ready() -> bool:

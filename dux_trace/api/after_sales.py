@@ -12,6 +12,7 @@ from frappe import _
 from dux_trace.core.serials import Verdict
 from dux_trace.stock.after_sales import describe, record_check, sale_visible, serial_from_scan, verdict_for
 from dux_trace.stock.contention import retried_when_contended
+from dux_trace.stock.throttle import limit
 
 CHECKS_PER_MINUTE = 30
 
@@ -73,47 +74,32 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 def throttle():
 	"""At most CHECKS_PER_MINUTE checks a minute per user (a scanner does one at a time; a script
 	probing serial numbers does not)."""
-	if counted(throttle_key(frappe.session.user), 60) > CHECKS_PER_MINUTE:
-		frappe.throw(
-			_("Too many checks in a minute ({0}). Wait a moment and scan again.").format(CHECKS_PER_MINUTE),
-			frappe.RateLimitExceededError,
-		)
+	limit(
+		"check",
+		CHECKS_PER_MINUTE,
+		60,
+		lambda: _("Too many checks in a minute ({0}). Wait a moment and scan again.").format(
+			CHECKS_PER_MINUTE
+		),
+	)
 
 
 def throttle_named():
 	"""Checks of a sold serial naming a customer, by a user who may not read the sale: at most
 	NAMED_CHECKS_PER_MINUTE a minute and NAMED_CHECKS_PER_DAY a day (see NAMED_CHECKS_PER_MINUTE)."""
-	user = frappe.session.user
-	if counted(throttle_key(user, "named-minute"), 60) > NAMED_CHECKS_PER_MINUTE:
-		frappe.throw(
-			_("Too many checks naming a customer in a minute ({0}). Wait a moment and scan again.").format(
-				NAMED_CHECKS_PER_MINUTE
-			),
-			frappe.RateLimitExceededError,
-		)
-	if counted(throttle_key(user, "named-day"), 24 * 3600) > NAMED_CHECKS_PER_DAY:
-		frappe.throw(
-			_(
-				"Too many checks naming a customer today ({0}). A manager who may read the sales can check this device."
-			).format(NAMED_CHECKS_PER_DAY),
-			frappe.RateLimitExceededError,
-		)
-
-
-def counted(key: str, seconds: int) -> int:
-	"""One more in a window of `seconds` opened by the first count (not the calendar minute or day,
-	whose boundary a burst may straddle): the count so far."""
-	count = frappe.cache.incrby(key, 1)
-	if count == 1 or frappe.cache.ttl(key) < 0:
-		frappe.cache.expire(key, seconds)
-	return count
-
-
-def throttle_key(user: str, kind: str | None = None) -> str:
-	suffix = f":{kind}" if kind else ""
-	return frappe.cache.make_key(f"dux_trace:after_sales_check:{user}{suffix}")
-
-
-def forget_checks(user: str):
-	"""Every count of the user's checks dropped (tests)."""
-	frappe.cache.delete_keys(f"dux_trace:after_sales_check:{user}")
+	limit(
+		"named-minute",
+		NAMED_CHECKS_PER_MINUTE,
+		60,
+		lambda: _(
+			"Too many checks naming a customer in a minute ({0}). Wait a moment and scan again."
+		).format(NAMED_CHECKS_PER_MINUTE),
+	)
+	limit(
+		"named-day",
+		NAMED_CHECKS_PER_DAY,
+		24 * 3600,
+		lambda: _(
+			"Too many checks naming a customer today ({0}). A manager who may read the sales can check this device."
+		).format(NAMED_CHECKS_PER_DAY),
+	)

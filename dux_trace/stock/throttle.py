@@ -23,6 +23,12 @@ def throttle_key(user: str, kind: str) -> str:
 	return frappe.cache.make_key(f"dux_trace:throttle:{user}:{kind}")
 
 
+def limit(kind: str, most: int, seconds: int, message) -> None:
+	"""Count one `kind` for the session user; past `most` in the window, refuse with `message()`."""
+	if counted(throttle_key(frappe.session.user, kind), seconds) > most:
+		frappe.throw(message(), frappe.RateLimitExceededError)
+
+
 def limit_lookups():
 	"""Scans turned into items, lots, serials and their documents (parse_scan, scan_barcode,
 	check_scan, lot_or_serial): a user who may read Serial No sees them in ERPNext anyway; one who
@@ -30,13 +36,16 @@ def limit_lookups():
 	cannot map the shop's serial numbers by brute force."""
 	if frappe.has_permission("Serial No", "read"):
 		return
-	if counted(throttle_key(frappe.session.user, "lookup"), 60) > LOOKUPS_PER_MINUTE:
-		frappe.throw(
-			_("Too many scans in a minute ({0}). Wait a moment and scan again.").format(LOOKUPS_PER_MINUTE),
-			frappe.RateLimitExceededError,
-		)
+	limit(
+		"lookup",
+		LOOKUPS_PER_MINUTE,
+		60,
+		lambda: _("Too many scans in a minute ({0}). Wait a moment and scan again.").format(
+			LOOKUPS_PER_MINUTE
+		),
+	)
 
 
 def forget(user: str):
-	"""Every count of the user dropped (tests)."""
+	"""Every count of the user dropped, all kinds (tests)."""
 	frappe.cache.delete_keys(f"dux_trace:throttle:{user}")

@@ -37,15 +37,12 @@ def requests(serial_item: str) -> dict:
 
 def send(site, user: str, name: str, request, scans) -> dict:
 	"""Every scan through one entry point; what came back."""
-	from dux_trace.api.after_sales import throttle_key
-	from dux_trace.stock.throttle import throttle_key as limit_key
+	from dux_trace.stock.throttle import throttle_key
 
 	answered, statuses, problems = 0, {}, []
 	for index, scan in scans:
 		# the limits per minute would answer most of them (test_throttles shows the limits)
-		if name == "after-sales check":
-			frappe.cache.delete(throttle_key(user))
-		frappe.cache.delete(limit_key(user, "lookup"))
+		frappe.cache.delete(throttle_key(user, "check"), throttle_key(user, "lookup"))
 		method, data = request(scan)
 		answer = site.post(method, **data)
 		statuses[answer.status] = statuses.get(answer.status, 0) + 1

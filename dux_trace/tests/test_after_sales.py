@@ -44,7 +44,7 @@ class TestAfterSalesCheck(TestCase):
 		cls.credit = credit.name
 
 	def setUp(self):
-		frappe.cache.delete_keys("dux_trace:after_sales_check:")
+		frappe.cache.delete_keys("dux_trace:throttle:")
 
 	def test_sold_here_gives_customer_invoice_date_and_warranty_days_left(self):
 		started = time.perf_counter()
@@ -129,7 +129,7 @@ class TestAfterSalesCheck(TestCase):
 				self.assertEqual(answer["verdict"], "Sold Here")
 				self.assertEqual(answer["verdict_label"], "Vendu ici")
 				run("Refused After-Sales Checks", filters={})
-				frappe.cache.delete_keys("dux_trace:after_sales_check:")
+				frappe.cache.delete_keys("dux_trace:throttle:")
 
 	def test_users_without_stock_or_sales_roles_and_guests_are_refused(self):
 		clerk = make_user("sav.comptoir@dux-trace.test", ["Sales User"])
@@ -177,13 +177,9 @@ class TestAfterSalesCheck(TestCase):
 			)
 
 	def test_checks_naming_a_customer_are_limited_for_who_may_not_read_the_sale(self):
-		from dux_trace.api.after_sales import (
-			NAMED_CHECKS_PER_DAY,
-			NAMED_CHECKS_PER_MINUTE,
-			counted,
-			forget_checks,
-			throttle_key,
-		)
+		from dux_trace.api.after_sales import NAMED_CHECKS_PER_DAY, NAMED_CHECKS_PER_MINUTE
+		from dux_trace.stock.throttle import counted, throttle_key
+		from dux_trace.stock.throttle import forget as forget_checks
 		from dux_trace.tests.utils import acting_as
 
 		with acting_as("Stock User") as clerk:
@@ -210,9 +206,9 @@ class TestAfterSalesCheck(TestCase):
 			forget_checks(accountant)
 
 	def test_scans_are_rate_limited_per_user(self):
-		from dux_trace.api.after_sales import throttle_key
+		from dux_trace.stock.throttle import forget
 
-		frappe.cache.delete(throttle_key(frappe.session.user))  # the other tests' checks
+		forget(frappe.session.user)  # the other tests' checks
 		for _ in range(CHECKS_PER_MINUTE):
 			check_serial(self.in_stock)
 		with self.assertRaises(frappe.RateLimitExceededError):

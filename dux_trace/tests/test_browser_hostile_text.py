@@ -10,11 +10,11 @@ save would already sanitize it); the lot number carries quotes and event attribu
 import re
 
 import frappe
-from frappe.utils import add_days, nowdate
 from frappe.utils.password import update_password
 
 from dux_trace.tests.browser import BrowserTestCase, skip_without_browser
-from dux_trace.tests.utils import make_customer, make_item, make_lot, make_outgoing, receive, role_user
+from dux_trace.tests.test_hostile_output import legacy_lot
+from dux_trace.tests.utils import make_customer, make_item, make_outgoing, receive, role_user
 
 PASSWORD = "Comptoir-Test-2026!"
 PAYLOAD = "<img/src=x/onerror=window.__dux_xss=(window.__dux_xss||0)+1>"
@@ -31,7 +31,9 @@ class TestHostileTextInTheBrowser(BrowserTestCase):
 		cls.clerk = role_user("Stock User", "Sales User")
 		update_password(cls.clerk, PASSWORD)
 		cls.item = make_item(f"_DUX Yaourt XSS {run}", "Lot", shelf_life_in_days=40).name
-		cls.lot = make_lot(cls.item, f"L{run}{ATTRIBUTE_PAYLOAD}", add_days(nowdate(), 20))
+		# a lot stored before lot numbers with quotes were refused at the door (an import, an older
+		# version): what is already in the database must still show as text
+		cls.lot = legacy_lot(cls.item, f"L{run}{ATTRIBUTE_PAYLOAD}")
 		receive(cls.item, 5, batch_no=cls.lot)
 		cls.customer = make_customer(f"Client XSS {run}")
 		frappe.db.set_value("Customer", cls.customer, "customer_name", f"{PAYLOAD}Client {run}")

@@ -252,10 +252,11 @@ class Fixtures:
 		frappe.db.commit()
 
 	def forget_checks(self):
-		from dux_trace.api.after_sales import throttle_key
+		from dux_trace.stock.throttle import throttle_key
 
 		for user in frappe.get_all("User", {"name": ("like", "dux-%@dux-trace.test")}, pluck="name"):
-			frappe.cache.delete(throttle_key(user))
+			for kind in ("check", "named-minute", "named-day", "lookup"):
+				frappe.cache.delete(throttle_key(user, kind))
 
 
 def entries(f: Fixtures) -> dict[str, Entry]:

@@ -113,6 +113,9 @@ _FORGET_REQUIREMENTS = "dux_trace.articles.authorizations.forget_requirements"
 _FORGET_PARTY_ITEMS = "dux_trace.articles.authorizations.forget_party_items"
 
 doc_events = {
+	# the CMP of each item and company follows the ledger (pricing.cmp)
+	"Stock Ledger Entry": {"on_submit": "dux_trace.overrides.stock_ledger.on_submit"},
+	"Repost Item Valuation": {"on_submit": "dux_trace.overrides.stock_ledger.on_submit_repost"},
 	"Item": {
 		"before_validate": "dux_trace.overrides.item.before_validate",
 		"validate": "dux_trace.overrides.item.validate",

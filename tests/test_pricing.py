@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dux_trace.core.cmp import Move, Movement, average
 from dux_trace.core.pricing import (
 	Basis,
 	CostBases,
@@ -24,7 +25,6 @@ from dux_trace.core.pricing import (
 	replacement_cost,
 	round_money,
 	simulate,
-	weighted_average,
 	with_vat,
 )
 
@@ -45,7 +45,9 @@ def test_the_seed_examples():
 	# 100 HT, TVA 20 % -> 120 TTC
 	assert with_vat(100, 20, 2) == D("120.00")
 	# CMP: (100 x 10 + 200 x 12) / 300 = 11.33 (the seed prints 11; the arithmetic says 11.33)
-	assert weighted_average(3400, 300, 2) == D("11.33")
+	assert round_money(
+		average([Movement(Move.RECEIPT, 100, 10), Movement(Move.RECEIPT, 200, 12)]).cmp, 2
+	) == D("11.33")
 
 
 def test_markup_and_margin_are_not_the_same_thing():

@@ -8,7 +8,8 @@ Vocabulary (the Dux ERP card's):
 - *marge réelle* is the markup left after the largest discount a seller may give;
 - the *taux de marque* (margin on the selling price, 30 / 130 = 23.08 %) is given beside it
   (`margin_on_price`), since accountants ask for both;
-- CMP (coût moyen pondéré): stock value / quantity over all the company's warehouses;
+- CMP (coût moyen pondéré): the weighted average of the receipts, whatever ERPNext's valuation
+  method (`core.cmp`);
 - CRP (coût de remplacement pondéré): the stock on hand valued at its **most recent receipts**
   (`replacement_cost`): walking the receipts newest first, each takes what it can of the quantity
   on hand until it is covered; a remainder no receipt covers (opening stock) is valued at the CMP.
@@ -161,14 +162,6 @@ class Receipt:
 
 	qty: Decimal
 	rate: Decimal
-
-
-def weighted_average(stock_value, stock_qty, digits: int) -> Decimal | None:
-	"""CMP from ERPNext's stock value and quantity (summed over the company's warehouses)."""
-	qty = dec(stock_qty)
-	if qty <= 0:
-		return None
-	return round_money(dec(stock_value) / qty, digits)
 
 
 def replacement_cost(

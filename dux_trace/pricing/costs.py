@@ -1,19 +1,22 @@
 """The five cost bases of an item, read from ERPNext's own documents (company currency, per stock
-unit). Nothing is stored: a receipt, a Landed Cost Voucher or a repost changes the answer at once.
+unit). Only the CMP is kept (`pricing.cmp`, which a receipt, a Landed Cost Voucher or a repost
+updates or marks to rebuild); the others are read each time.
 
 Queries of one item (`cost_bases`, the article card; each through an index; see
 benchmarks/card_benchmark.py for their cost at 1 M stock ledger rows):
 - last received purchase: `tabPurchase Receipt Item` / `tabPurchase Invoice Item` by `item_code`
   (ERPNext's index), joined to their submitted parent by primary key, newest posting first, one row;
-- CMP: the item's Bins (index on item_code) joined to Warehouse for the company;
+- CMP: the stored weighted average of `pricing.cmp` (Dux Item Cost, by primary key), rebuilt from
+  the item's ledger when missing or marked to rebuild; the quantity on hand from the item's Bins
+  (index on item_code) joined to Warehouse for the company;
 - CRP: the item's incoming Stock Ledger Entries of receipts, per warehouse in the order of the
   index (item_code, warehouse, posting_datetime, creation), newest first, at most 50 per warehouse.
 
 Queries of a chunk of items (`cost_bases_of`, the background recalculation), whatever the number
-of items in the chunk: 4 (one per purchase doctype: the newest received row of each item,
+of items in the chunk: 5, plus a rebuild per item whose CMP is not stored (one per purchase doctype: the newest received row of each item,
 `ROW_NUMBER() OVER (PARTITION BY item_code ...)`; one for the Bins of the company grouped by item;
 one for the receipts of the ledger, `ROW_NUMBER() OVER (PARTITION BY item_code, warehouse ...)`
-kept to 50 per warehouse). The maths is the same functions as for one item, so the figures are.
+kept to 50 per warehouse; one for the stored CMPs). The maths is the same functions as for one item, so the figures are.
 """
 
 from dataclasses import dataclass
@@ -25,7 +28,9 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 from pypika.analytics import RowNumber
 
-from dux_trace.core.pricing import CostBases, Receipt, dec, replacement_cost, round_money, weighted_average
+from dux_trace.core.cmp import Average
+from dux_trace.core.pricing import CostBases, Receipt, dec, replacement_cost, round_money
+from dux_trace.pricing.cmp import cmp_of, cmps_of
 from dux_trace.stock.documents import PURCHASES
 
 #: documents whose rows are purchases received into stock
@@ -292,10 +297,11 @@ def recent_receipts_of(
 	return {item_code: _merged_receipts(rows, limit) for item_code, rows in rows_by_item.items()}
 
 
-def _bases(purchase: LastPurchase | None, qty: Decimal, value: Decimal, receipts, digits: int) -> CostBases:
+def _bases(purchase: LastPurchase | None, qty: Decimal, average: Average, receipts, digits: int) -> CostBases:
 	"""The five bases from what was read; `receipts()` gives the item's recent receipts (read only
-	when there is stock on hand, for the CRP)."""
-	cmp = weighted_average(value, qty, digits)
+	when there is stock on hand, for the CRP). The CMP is `pricing.cmp`'s weighted average of the
+	receipts, whatever ERPNext's valuation method; it stays known when the stock is sold out."""
+	cmp = round_money(average.cmp, digits) if average.cmp else None
 	crp = replacement_cost(qty, receipts(), cmp, digits) if qty > 0 else None
 	return CostBases(
 		last_purchase_gross=purchase.gross if purchase else None,
@@ -309,8 +315,13 @@ def _bases(purchase: LastPurchase | None, qty: Decimal, value: Decimal, receipts
 def cost_bases(item_code: str, company: str) -> tuple[CostBases, LastPurchase | None]:
 	digits = currency_digits(company_currency(company))
 	purchase = last_purchase(item_code, company)
-	qty, value = company_stock(item_code, company)
-	return _bases(purchase, qty, value, lambda: recent_receipts(item_code, company), digits), purchase
+	qty, _value = company_stock(item_code, company)
+	return (
+		_bases(
+			purchase, qty, cmp_of(item_code, company), lambda: recent_receipts(item_code, company), digits
+		),
+		purchase,
+	)
 
 
 def cost_bases_of(item_codes: list[str], company: str) -> dict[str, tuple[CostBases, LastPurchase | None]]:
@@ -321,12 +332,14 @@ def cost_bases_of(item_codes: list[str], company: str) -> dict[str, tuple[CostBa
 	purchases = last_purchases(item_codes, company)
 	stocks = company_stocks(item_codes, company)
 	receipts = recent_receipts_of(item_codes, company)
+	averages = cmps_of(item_codes, company)
 	none = (dec(flt(None)), dec(flt(None)))  # as the Sum of no Bin reads
 	return {
 		item_code: (
 			_bases(
 				purchases.get(item_code),
-				*stocks.get(item_code, none),
+				stocks.get(item_code, none)[0],
+				averages[item_code],
 				lambda item_code=item_code: receipts.get(item_code, []),
 				digits,
 			),

@@ -26,6 +26,7 @@ from frappe import _
 from frappe.utils import flt, now_datetime
 
 from dux_trace.core.pricing import Basis
+from dux_trace.pricing.cmp import to_rebuild
 from dux_trace.pricing.costs import cost_bases_of
 from dux_trace.stock.bins import valuation_differences_of
 
@@ -72,6 +73,7 @@ def recalculate_costs(run) -> None:
 	changes = 0
 	for start in range(0, len(items), CHUNK_SIZE):
 		chunk = items[start : start + CHUNK_SIZE]
+		to_rebuild(chunk, run.company)  # the CMPs folded again from the ledger (back-dated entries)
 		bases_of = cost_bases_of(chunk, run.company)
 		differences_of = valuation_differences_of(run.company, chunk)
 		for item_code in chunk:

@@ -50,15 +50,25 @@ def print_console_error(message):
 
 
 class BrowserTestCase(TestCase):
-	"""Starts `bench serve` for the site on a free port (start_server) and opens logged-in pages."""
+	"""Starts `bench serve` for the site on a free port (start_server) and opens logged-in pages.
+
+	The browser and Playwright are looked for first, before a test class changes anything (its
+	setUpClass calls this one first): a machine without them fails these classes and nothing
+	else."""
 
 	@classmethod
-	def start_server(cls):
+	def setUpClass(cls):
 		cls.chromium = os.environ.get("DUX_TRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 		if not os.path.exists(cls.chromium):
 			raise RuntimeError(
 				f"Chromium not found at {cls.chromium}: install Debian's chromium or set DUX_TRACE_CHROMIUM"
 			)
+		import playwright.sync_api  # noqa: F401  (fails here, not after the class's set-up)
+
+		super().setUpClass()
+
+	@classmethod
+	def start_server(cls):
 		cls.port = free_port()
 		cls.server = subprocess.Popen(
 			[

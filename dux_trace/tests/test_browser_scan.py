@@ -40,6 +40,8 @@ class TestSerialScanInBrowser(BrowserTestCase):
 		cls.invoice = invoice.name
 		cls.previous = frappe.db.get_single_value("Dux Trace Settings", "require_serial_scan_at_receipt")
 		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", 1)
+		# undone even when the rest of the set-up fails (tearDownClass then does not run)
+		cls.addClassCleanup(cls.restore_settings)
 		receipt = purchase_receipt(cls.item, 3, [], scanned=[])
 		receipt.items[0].use_serial_batch_fields = 1
 		receipt.insert()
@@ -49,10 +51,15 @@ class TestSerialScanInBrowser(BrowserTestCase):
 		cls.start_server()
 
 	@classmethod
+	def restore_settings(cls):
+		frappe.db.rollback()
+		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", cls.previous or 0)
+		frappe.db.commit()
+
+	@classmethod
 	def tearDownClass(cls):
 		cls.stop_server()
 		frappe.db.rollback()
-		frappe.db.set_single_value("Dux Trace Settings", "require_serial_scan_at_receipt", cls.previous or 0)
 		for doctype, name in (("Purchase Receipt", cls.receipt), ("Sales Invoice", cls.invoice)):
 			doc = frappe.get_doc(doctype, name)
 			if doc.docstatus == 1:

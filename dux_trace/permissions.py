@@ -49,3 +49,58 @@ def revoke_cost_fields_on_item():
 		"Custom DocPerm", {"parent": "Item", "permlevel": COST_PERMLEVEL, "role": ("in", list(cost_roles()))}
 	)
 	frappe.clear_cache(doctype="Item")
+
+
+# User Permissions: the Company / Warehouse restrictions a shop gives a clerk.
+#
+# Frappe applies them in lists and report view, and its script-report runner drops the rows whose
+# Link columns name a record the user is not allowed (ERPNext's Stock Ledger and Stock Balance show
+# a clerk restricted to a warehouse only its rows). The app's reports have Data columns and query
+# directly, so they apply them themselves, in their SQL, through these two functions.
+
+
+def allowed(doctype: str, for_doctype: str | None = None, user: str | None = None) -> set[str] | None:
+	"""The records of `doctype` the user's User Permissions allow in rows of `for_doctype`; None
+	when they do not restrict it.
+
+	As Frappe reads them: a permission counts when its *Applicable For* is empty or is
+	`for_doctype` — by default `doctype` itself, as the report runner checks a Link column of
+	`doctype`; a list of Product Recall checks its company field with `for_doctype` Product Recall.
+	One given for other doctypes only does not restrict these rows. *Is Default* picks the user's
+	default, it neither widens nor narrows; a group (a tree such as Warehouse) allows its
+	descendants unless *Hide Descendants* is ticked (Frappe's get_user_permissions expands them).
+	Administrator is never restricted."""
+	for_doctype = for_doctype or doctype
+	permissions = frappe.permissions.get_user_permissions(user or frappe.session.user)
+	docs = {
+		permission.doc
+		for permission in permissions.get(doctype) or ()
+		if not permission.get("applicable_for") or permission.applicable_for == for_doctype
+	}
+	return docs or None
+
+
+def allowed_warehouses(user: str | None = None) -> set[str] | None:
+	"""The warehouses whose stock and movements the user may see: those their Warehouse
+	permissions allow, of the companies their Company permissions allow (a warehouse belongs to
+	one company, as a Stock Ledger row does); None when neither is restricted. One small query on
+	Warehouse when a company is restricted; callers put the answer in their SQL WHERE."""
+	warehouses, companies = allowed("Warehouse", user=user), allowed("Company", user=user)
+	if companies is not None:
+		of_companies = set(
+			frappe.get_all("Warehouse", filters={"company": ("in", list(companies))}, pluck="name")
+		)
+		warehouses = of_companies if warehouses is None else warehouses & of_companies
+	return warehouses
+
+
+def restrict(query, field, names: set[str] | None, or_empty: bool = False):
+	"""The frappe.qb query with `field IN names` (None: as it is; an empty set: no row). `or_empty`:
+	a row whose field is empty passes too, as in Frappe's lists, unless the System Settings' *Apply
+	Strict User Permissions* is ticked (for an optional link such as a recall's company)."""
+	if names is None:
+		return query
+	condition = field.isin(sorted(names) or [None])
+	if or_empty and not frappe.get_system_settings("apply_strict_user_permissions"):
+		condition = condition | field.isnull() | (field == "")
+	return query.where(condition)

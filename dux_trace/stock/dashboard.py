@@ -1,5 +1,6 @@
 """The Traçabilité workspace's number cards and charts: each agrees with the report it opens (same
-company: the user's default, as the reports' filters) and shows only what the user may read."""
+company: the user's default, as the reports' filters) and shows only what the user may read —
+their User Permissions' companies and warehouses included, as the reports and lists they open."""
 
 import frappe
 from frappe import _
@@ -7,15 +8,20 @@ from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
 from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import get_data as near_expiry_rows
+from dux_trace.permissions import allowed, restrict
 
 #: the chart's buckets: (label, last day) — already expired, then 30 / 60 / 90 days ahead
 BUCKETS = (("Expired", -1), ("0-30 days", 30), ("31-60 days", 60), ("61-90 days", 90))
 
 
 def default_company() -> str | None:
-	return frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
-		"Global Defaults", "default_company"
-	)
+	"""The user's default company (Frappe's, which follows their User Permissions), else the site's
+	when the user may see it; None: every company the user may see."""
+	if company := frappe.defaults.get_user_default("Company"):
+		return company
+	company = frappe.db.get_single_value("Global Defaults", "default_company")
+	companies = allowed("Company")
+	return company if companies is None or company in companies else None
 
 
 @frappe.whitelist()
@@ -34,11 +40,12 @@ def near_expiry_card(filters=None) -> dict:
 
 @frappe.whitelist()
 def customers_to_notify_card(filters=None) -> dict:
-	"""Customers of open recalls not notified yet."""
+	"""Customers of open recalls not notified yet (of the companies the user's User Permissions
+	allow, as the Open Recalls card counts the recalls)."""
 	frappe.has_permission("Product Recall", "read", throw=True)
 	recall = frappe.qb.DocType("Product Recall")
 	customer = frappe.qb.DocType("Product Recall Customer")
-	count = (
+	query = (
 		frappe.qb.from_(customer)
 		.inner_join(recall)
 		.on(recall.name == customer.parent)
@@ -46,8 +53,8 @@ def customers_to_notify_card(filters=None) -> dict:
 		.where(recall.docstatus == 1)
 		.where(recall.status == "Open")
 		.where(customer.status == "To Notify")
-		.run()[0][0]
 	)
+	count = restrict(query, recall.company, allowed("Company", "Product Recall"), or_empty=True).run()[0][0]
 	return {
 		"value": count,
 		"fieldtype": "Int",

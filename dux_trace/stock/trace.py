@@ -11,6 +11,7 @@ import frappe
 from frappe.query_builder.functions import Coalesce, Sum
 
 from dux_trace.compat import bundle_posted_at, bundle_posted_on
+from dux_trace.permissions import restrict
 from dux_trace.stock.documents import PURCHASES, SALES
 
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
@@ -33,13 +34,18 @@ PARTY_FIELDS = ("party_type", "party", "party_name", "contact", "mobile_no", "em
 
 
 def movements(
-	batch_nos=(), serial_nos=(), direction: str | None = "Outward", parties: bool = False
+	batch_nos=(),
+	serial_nos=(),
+	direction: str | None = "Outward",
+	parties: bool = False,
+	warehouses: set[str] | None = None,
 ) -> list[dict]:
 	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
 	(or serial), warehouse and direction, with a positive quantity. `direction` None: both
 	Inward and Outward, in one query (each row says which in `direction`). `parties`: with the
 	customer (and contact) or supplier of each movement's document, as `add_parties` gives them,
-	from the same statement.
+	from the same statement. `warehouses`: only the movements in these warehouses (what the user's
+	User Permissions allow, `permissions.allowed_warehouses`; None: every warehouse).
 
 	The entries come ungrouped, oldest first, and are summed here: MariaDB's GROUP BY over these
 	wide text columns took three times the rest of the query (a temporary table per call)."""
@@ -65,6 +71,7 @@ def movements(
 	)
 	if direction:
 		query = query.where(bundle.type_of_transaction == direction)
+	query = restrict(query, entry.warehouse, warehouses)
 	if parties:
 		query = _with_parties(query, bundle)
 	grouped: dict[tuple, frappe._dict] = {}
@@ -168,11 +175,13 @@ def add_parties(rows: list[dict]) -> list[dict]:
 	return rows
 
 
-def production_entries(batch_nos, direction: str, moved: list[dict] | None = None) -> dict[str, list[dict]]:
+def production_entries(
+	batch_nos, direction: str, moved: list[dict] | None = None, warehouses: set[str] | None = None
+) -> dict[str, list[dict]]:
 	"""Manufacture / Repack stock entries that consumed (Outward) or produced (Inward) the lots
-	(`moved`: the lots' movements when already read, both directions)."""
+	(`moved`: the lots' movements when already read, both directions; `warehouses`: as `movements`)."""
 	if moved is None:
-		moved = movements(batch_nos, direction=direction)
+		moved = movements(batch_nos, direction=direction, warehouses=warehouses)
 	rows = [
 		row
 		for row in moved
@@ -195,32 +204,41 @@ def production_entries(batch_nos, direction: str, moved: list[dict] | None = Non
 	return by_entry
 
 
-def downstream_lots(batch_no: str, moved: list[dict] | None = None) -> list[tuple[str, str, str]]:
+def downstream_lots(
+	batch_no: str, moved: list[dict] | None = None, warehouses: set[str] | None = None
+) -> list[tuple[str, str, str]]:
 	"""(input lot, production entry, finished lot) for every lot made from `batch_no`, followed
 	transitively (a finished lot used as input of another production, and so on)."""
-	return follow_production(batch_no, via="Outward", to="Inward", moved=moved)
+	return follow_production(batch_no, via="Outward", to="Inward", moved=moved, warehouses=warehouses)
 
 
-def upstream_lots(batch_no: str, moved: list[dict] | None = None) -> list[tuple[str, str, str]]:
+def upstream_lots(
+	batch_no: str, moved: list[dict] | None = None, warehouses: set[str] | None = None
+) -> list[tuple[str, str, str]]:
 	"""(finished lot, production entry, input lot) for every input lot consumed to make
 	`batch_no`, followed transitively."""
-	return follow_production(batch_no, via="Inward", to="Outward", moved=moved)
+	return follow_production(batch_no, via="Inward", to="Outward", moved=moved, warehouses=warehouses)
 
 
 def follow_production(
-	batch_no: str, via: str, to: str, seen: set | None = None, moved: list[dict] | None = None
+	batch_no: str,
+	via: str,
+	to: str,
+	seen: set | None = None,
+	moved: list[dict] | None = None,
+	warehouses: set[str] | None = None,
 ) -> list[tuple[str, str, str]]:
 	"""Production entries where the lot moved `via` (Outward: consumed, Inward: produced), and the
 	lots that moved `to` in the same entries, recursively (`moved`: the first lot's movements,
-	both directions, when already read)."""
+	both directions, when already read; `warehouses`: only movements there, as `movements`)."""
 	seen = seen if seen is not None else {batch_no}
 	links = []
-	for entry_name in production_entries([batch_no], via, moved):
-		for other in movements_of_entry(entry_name, to):
+	for entry_name in production_entries([batch_no], via, moved, warehouses):
+		for other in movements_of_entry(entry_name, to, warehouses):
 			if other.batch_no and other.batch_no not in seen:
 				seen.add(other.batch_no)
 				links.append((batch_no, entry_name, other.batch_no))
-				links.extend(follow_production(other.batch_no, via, to, seen))
+				links.extend(follow_production(other.batch_no, via, to, seen, warehouses=warehouses))
 	return links
 
 
@@ -246,10 +264,11 @@ def lot_balances():
 	return query, entry, bundle
 
 
-def movements_of_entry(stock_entry: str, direction: str) -> list[dict]:
-	query, _entry, bundle = lot_balances()
+def movements_of_entry(stock_entry: str, direction: str, warehouses: set[str] | None = None) -> list[dict]:
+	query, entry, bundle = lot_balances()
 	return (
-		query.where(bundle.voucher_type == "Stock Entry")
+		restrict(query, entry.warehouse, warehouses)
+		.where(bundle.voucher_type == "Stock Entry")
 		.where(bundle.voucher_no == stock_entry)
 		.where(bundle.type_of_transaction == direction)
 		.run(as_dict=True)
@@ -318,12 +337,18 @@ def one_row_per_sale(rows: list[dict]) -> list[dict]:
 	return kept
 
 
-def sales(batch_nos=(), serial_nos=(), moved: list[dict] | None = None, parties: bool = True) -> list[dict]:
+def sales(
+	batch_nos=(),
+	serial_nos=(),
+	moved: list[dict] | None = None,
+	parties: bool = True,
+	warehouses: set[str] | None = None,
+) -> list[dict]:
 	"""Every sale of the lots / serials (one row per document, lot or serial and warehouse), each
 	unit once, with its customer and contact (`moved`: their movements when already read, with or
-	without their parties; `parties` False: without them)."""
+	without their parties; `parties` False: without them; `warehouses`: as `movements`)."""
 	if moved is None:
-		moved = movements(batch_nos, serial_nos, parties=parties)
+		moved = movements(batch_nos, serial_nos, parties=parties, warehouses=warehouses)
 	sold = one_row_per_sale(
 		[row for row in moved if row.voucher_type in SALES and row.direction == "Outward"]
 	)
@@ -332,10 +357,11 @@ def sales(batch_nos=(), serial_nos=(), moved: list[dict] | None = None, parties:
 	return sold
 
 
-def customers_of(batch_nos=(), serial_nos=()) -> list[dict]:
-	"""Every customer who received the lots / serials, with quantity and contact: the recall list."""
+def customers_of(batch_nos=(), serial_nos=(), warehouses: set[str] | None = None) -> list[dict]:
+	"""Every customer who received the lots / serials, with quantity and contact: the recall list
+	(`warehouses`: only sales from these, as `movements`; a recall names every customer)."""
 	totals: dict[str, dict] = {}
-	for row in sales(batch_nos, serial_nos):
+	for row in sales(batch_nos, serial_nos, warehouses=warehouses):
 		customer = totals.setdefault(
 			row.party,
 			frappe._dict(

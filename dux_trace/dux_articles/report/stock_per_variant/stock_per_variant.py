@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from dux_trace.articles.variants import variant_matrix
+from dux_trace.permissions import allowed_warehouses
 
 
 def execute(filters=None):
@@ -11,7 +12,9 @@ def execute(filters=None):
 	if not (filters.item and filters.row_attribute and filters.column_attribute):
 		return [], []
 	frappe.has_permission("Item", "read", filters.item, throw=True)
-	result = variant_matrix(filters.item, filters.row_attribute, filters.column_attribute, filters.warehouse)
+	result = permitted_matrix(filters)
+	if result is None:
+		return [], []
 	columns = [{"label": _(filters.row_attribute), "fieldname": "row", "fieldtype": "Data", "width": 140}]
 	keys = {}
 	for index, column in enumerate(result.columns):
@@ -31,3 +34,40 @@ def execute(filters=None):
 	total.update({keys[c]: result.column_totals[c] for c in result.columns})
 	data.append(total)
 	return columns, data
+
+
+def permitted_matrix(filters):
+	"""The matrix over the warehouses the user's User Permissions allow (ERPNext's Stock Balance
+	shows a restricted clerk only those): for a restricted user, one matrix per allowed warehouse
+	holding a variant, summed; None when the filter's warehouse is not allowed."""
+
+	def read(warehouse):
+		return variant_matrix(filters.item, filters.row_attribute, filters.column_attribute, warehouse)
+
+	warehouses = allowed_warehouses()
+	if warehouses is None:
+		return read(filters.warehouse)
+	if filters.warehouse:
+		warehouses = warehouses & {filters.warehouse}
+	if not warehouses:
+		return None
+	variants = frappe.get_all("Item", filters={"variant_of": filters.item}, pluck="name")
+	held = frappe.get_all(
+		"Bin",
+		filters={"item_code": ("in", variants or [""]), "warehouse": ("in", sorted(warehouses))},
+		pluck="warehouse",
+		distinct=True,
+	)
+	# no variant in any allowed warehouse: the matrix of one of them, all zeros
+	matrices = [read(warehouse) for warehouse in sorted(held) or [min(warehouses)]]
+	result = matrices[0]
+	for other in matrices[1:]:
+		for totals, more in (
+			(result.cells, other.cells),
+			(result.row_totals, other.row_totals),
+			(result.column_totals, other.column_totals),
+		):
+			for key, qty in more.items():
+				totals[key] = totals.get(key, 0.0) + qty
+		result.total += other.total
+	return result

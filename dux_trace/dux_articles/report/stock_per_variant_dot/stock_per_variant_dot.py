@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import cint
 
 from dux_trace.articles.variants import dot_stock
+from dux_trace.permissions import allowed_warehouses
 
 
 def execute(filters=None):
@@ -15,6 +16,10 @@ def execute(filters=None):
 		or 5
 	)
 	rows = dot_stock(filters.item, filters.warehouse, max_age)
+	# one row per variant, DOT and warehouse: those of the warehouses the user's User Permissions
+	# allow, as ERPNext's Stock Balance shows them
+	if (warehouses := allowed_warehouses()) is not None:
+		rows = [row for row in rows if row["warehouse"] in warehouses]
 	for row in rows:
 		row["flag"] = _("Older than {0} years").format(max_age) if row.pop("too_old") else ""
 	columns = [

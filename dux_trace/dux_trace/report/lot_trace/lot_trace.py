@@ -7,6 +7,7 @@ and what was made from them (finished lots, followed to their customers), and wh
 import frappe
 from frappe import _
 
+from dux_trace.permissions import allowed_warehouses
 from dux_trace.stock import trace
 from dux_trace.stock.documents import RECEIPTS, SALES
 
@@ -60,10 +61,16 @@ class Visible:
 	"""What the user may see of a movement: the document only if they may read its doctype, the
 	supplier only if they may read suppliers (a sales clerk sees where a lot went, not what it cost
 	or from whom it was bought), the customer with its contact, mobile and email only if they may
-	read customers (an Item Manager sees how many customers and units, not who)."""
+	read customers (an Item Manager sees how many customers and units, not who).
+
+	Movements in warehouses the user's User Permissions exclude (a warehouse, or the warehouses of
+	another company) are not read at all (`warehouses`, in the queries' WHERE): ERPNext's Stock
+	Ledger drops their rows, and what they would show (customers, quantities, stock) belongs to
+	another shop or company. The header counts what is shown."""
 
 	def __init__(self):
 		self.readable: dict[str, bool] = {}
+		self.warehouses: set[str] | None = allowed_warehouses()
 
 	def can_read(self, doctype: str) -> bool:
 		if doctype not in self.readable:
@@ -110,7 +117,9 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 		)
 
 	# every movement of the lots / serials, both directions, with its party: one statement
-	every = trace.movements(batch_nos, serial_nos, direction=None, parties=True)
+	every = trace.movements(
+		batch_nos, serial_nos, direction=None, parties=True, warehouses=visible.warehouses
+	)
 	sold = trace.sales(batch_nos, serial_nos, moved=every)
 	received = [r for r in every if r.direction == "Inward" and r.voucher_type in RECEIPTS]
 	labels: dict[str, str] = {}
@@ -162,7 +171,7 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 		shown = visible.row(r)
 		add(upstream, 1, r, shown.get("party_name") or doctype_label(r.voucher_type))
 	for batch_no in batch_nos:
-		for finished, entry, consumed in trace.upstream_lots(batch_no, every):
+		for finished, entry, consumed in trace.upstream_lots(batch_no, every, visible.warehouses):
 			add(
 				upstream,
 				1,
@@ -172,7 +181,7 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 
 	downstream = section("downstream", _("What was made from it"))
 	for batch_no in batch_nos:
-		for consumed, entry, produced in trace.downstream_lots(batch_no, every):
+		for consumed, entry, produced in trace.downstream_lots(batch_no, every, visible.warehouses):
 			key = f"downstream/{produced}"
 			rows.append(
 				{
@@ -184,7 +193,7 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 					"batch_no": produced,
 				}
 			)
-			made = {c.customer: [c] for c in trace.customers_of([produced])}
+			made = {c.customer: [c] for c in trace.customers_of([produced], warehouses=visible.warehouses)}
 			for customer, members in visible.customers(made).items():
 				first = members[0]
 				rows.append(

@@ -7,6 +7,8 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, date_diff, flt, getdate, nowdate
 
+from dux_trace.permissions import allowed_warehouses, restrict
+
 VALUATION = ("valuation_rate", "value")
 
 
@@ -78,6 +80,8 @@ def get_data(filters) -> list[dict]:
 		.having(Sum(entry.qty) > 0)
 		.orderby(batch.expiry_date)
 	)
+	# the warehouses the user's User Permissions allow (ERPNext's stock reports show only those)
+	query = restrict(query, entry.warehouse, allowed_warehouses())
 	if not cint(filters.get("include_expired")):
 		query = query.where(batch.expiry_date >= today)
 	if filters.get("company"):

@@ -36,7 +36,11 @@ def apply_grid(grid: str) -> dict:
 		)
 		return {"queued": True, "rows": len(rows)}
 	history = grids.apply(doc, rows)
-	return {"queued": False, "rows": len(rows), "history": history}
+	result = {"queued": False, "rows": len(rows), "history": history}
+	if history:
+		done = grids.counts(history)
+		result.update(done, message=grids.applied_message(**done))
+	return result
 
 
 def apply_in_background(grid: str, user: str):
@@ -53,16 +57,22 @@ def apply_in_background(grid: str, user: str):
 		)
 
 	history = grids.apply(doc, progress=progress)
-	frappe.publish_realtime("dux_grid_applied", {"grid": grid, "history": history}, user=user)
+	message = grids.applied_message(**grids.counts(history)) if history else None
+	frappe.publish_realtime(
+		"dux_grid_applied", {"grid": grid, "history": history, "message": message}, user=user
+	)
 
 
 @frappe.whitelist(methods=["POST"])
-def undo_apply(history: str) -> int:
+def undo_apply(history: str) -> dict:
+	"""Undo an apply; returns the counts restored and the sentence the form shows."""
 	if not isinstance(history, str) or not frappe.db.exists("Dux Price Grid Apply", history):
 		frappe.throw(_("Nothing to undo."))
 	doc = frappe.get_doc("Dux Price Grid Apply", history)
 	grid_for(doc.grid, "write")
-	return grids.undo(doc)
+	grids.undo(doc)
+	done = grids.counts(doc)
+	return {**done, "message": grids.undone_message(**done)}
 
 
 @frappe.whitelist(methods=["POST"])

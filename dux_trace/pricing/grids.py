@@ -83,6 +83,20 @@ def target_key(grid) -> tuple:
 	)
 
 
+def drop_blank_lines(grid):
+	"""Rows with no item, no item group and no markup or discount (the empty row a form leaves at
+	the end of the table) are dropped, not refused."""
+	kept = [
+		line
+		for line in grid.lines
+		if line.item_code or line.item_group or flt(line.markup_percent) or flt(line.discount_percent)
+	]
+	if len(kept) != len(grid.lines):
+		grid.set("lines", kept)
+		for idx, line in enumerate(kept, 1):
+			line.idx = idx
+
+
 def validate_grid(grid):
 	"""No two grids for the same target share a line over overlapping periods."""
 	if grid.valid_upto and getdate(grid.valid_upto) < getdate(grid.valid_from):
@@ -339,6 +353,49 @@ def apply(grid, rows: list[dict] | None = None, progress=None) -> str | None:
 	insert_children(history, "changes", changes)
 	grid.db_set("last_applied_on", now_datetime())
 	return history.name
+
+
+def counts(history) -> dict[str, int]:
+	"""How many Item Prices and Pricing Rules (quantity breaks) an apply wrote."""
+	name = history if isinstance(history, str) else history.name
+	rows = frappe.get_all(
+		"Dux Price Grid Change",
+		filters={"parenttype": "Dux Price Grid Apply", "parent": name},
+		fields=["record_type", "count(*) as n"],
+		group_by="record_type",
+	)
+	found = {row.record_type: row.n for row in rows}
+	return {"prices": found.get("Item Price", 0), "rules": found.get("Pricing Rule", 0)}
+
+
+def applied_message(prices: int, rules: int) -> str:
+	"""What an apply did, in words: "3 prix écrits, 2 règles de quantité"."""
+	parts = []
+	if prices or not rules:
+		parts.append(
+			_("{0} price written").format(prices) if prices == 1 else _("{0} prices written").format(prices)
+		)
+	if rules:
+		parts.append(
+			_("{0} quantity rule").format(rules) if rules == 1 else _("{0} quantity rules").format(rules)
+		)
+	return ", ".join(parts)
+
+
+def undone_message(prices: int, rules: int) -> str:
+	"""What an Undo did, in words: "3 prix rétablis"."""
+	parts = []
+	if prices or not rules:
+		parts.append(
+			_("{0} price restored").format(prices) if prices == 1 else _("{0} prices restored").format(prices)
+		)
+	if rules:
+		parts.append(
+			_("{0} quantity rule restored").format(rules)
+			if rules == 1
+			else _("{0} quantity rules restored").format(rules)
+		)
+	return ", ".join(parts)
 
 
 def batches(rows: list, size: int = WRITE_BATCH):
@@ -630,7 +687,9 @@ def change(row, record_type, record_name, action, old_rate):
 		"record_type": record_type,
 		"record_name": record_name,
 		"action": action,
-		"old_rate": flt(old_rate),  # 0 for a record created
+		# a record created had no old rate: stored 0 (Frappe's number columns are NOT NULL), shown
+		# "—" by the apply's form for the action Created
+		"old_rate": flt(old_rate),
 		"new_rate": flt(row["price_ht"]),
 	}
 
@@ -778,7 +837,7 @@ def reapply_for_its_user(grid) -> str | None:
 			else:
 				history = apply(grid)
 				outcome = (
-					_("Re-applied for {0}: {1}.").format(user, history)
+					_("Re-applied for {0}: {1}.").format(user, applied_message(**counts(history)))
 					if history
 					else _("Re-applied for {0}: no price changed.").format(user)
 				)

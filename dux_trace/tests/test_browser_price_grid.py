@@ -80,6 +80,23 @@ class TestPriceGridInBrowser(BrowserTestCase):
 				page.get_by_role("button", name="Appliquer").click()
 				page.locator(".modal.show .btn-primary").filter(has_text="Oui").click()
 				expect(page.locator(".modal.show")).to_contain_text("Prix écrits")
+				expect(page.locator(".modal.show")).to_contain_text("1 prix écrit")
+				# a margin grid's lines show the markup column, not the discount column
+				page.goto(f"/app/dux-price-grid/{quote(GRID)}")
+				heading = page.locator("[data-fieldname='lines'] .grid-heading-row")
+				expect(heading).to_contain_text("Marge (%)")
+				discount_label = page.evaluate("__('Discount (%)')")
+				expect(heading).not_to_contain_text(discount_label)
+				page.evaluate("cur_frm.set_value('method', 'Discount')")
+				expect(heading).to_contain_text(discount_label)
+				expect(heading).not_to_contain_text("Marge (%)")
+				# the apply's history: a readable title, "—" for the old price of a created price
+				frappe.db.rollback()  # see what the web server committed
+				history = frappe.db.get_value("Dux Price Grid Apply", {"grid": GRID}, "name")
+				page.goto(f"/app/dux-price-grid-apply/{history}")
+				expect(page.locator(".title-text")).to_contain_text(GRID)
+				old_price = page.locator("[data-fieldname='changes'] .grid-body [data-fieldname='old_rate']")
+				expect(old_price.first).to_have_text("—")
 			finally:
 				browser.close()
 		frappe.db.rollback()  # see what the web server committed

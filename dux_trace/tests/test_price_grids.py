@@ -281,6 +281,64 @@ class TestPriceGrids(TestCase):
 		changes = frappe.get_doc("Dux Price Grid Apply", result["history"]).changes
 		self.assertEqual(sorted((c.old_rate, c.new_rate) for c in changes), [(7.5, 7.0), (12.6, 11.76)])
 
+	def test_a_new_grid_starts_today_and_its_blank_last_row_is_dropped(self):
+		"""The form leaves an empty row at the end of the lines (its From Quantity is 1): the save
+		drops it instead of refusing "give an item or an item group"."""
+		frappe.set_user(MANAGER)
+		self.assertEqual(str(frappe.new_doc("Dux Price Grid").valid_from), nowdate())
+		doc = frappe.get_doc(
+			{
+				"doctype": "Dux Price Grid",
+				"grid_name": "Grille ligne vide",
+				"company": COMPANY,
+				"applies_to": "Price List",
+				"price_list": make_price_list("Tarif Ligne Vide MAD"),
+				"method": "Margin",
+				"lines": [
+					{"item_group": GROUP, "min_qty": 1, "markup_percent": 30},
+					{"min_qty": 1},
+				],
+			}
+		).insert()
+		self.assertEqual(str(doc.valid_from), nowdate())
+		self.assertEqual([(line.idx, line.item_group) for line in doc.lines], [(1, GROUP)])
+		doc.append("lines", {"min_qty": 1, "markup_percent": 0})
+		doc.save()
+		self.assertEqual(len(doc.lines), 1)
+
+	def test_apply_and_undo_say_what_they_did_in_french_and_the_history_reads(self):
+		from frappe.translate import print_language
+
+		from dux_trace.api.grids import apply_grid, undo_apply
+
+		frappe.set_user(MANAGER)
+		price_list = make_price_list("Tarif Comptes MAD")
+		doc = grid(
+			"Grille comptée",
+			applies_to="Price List",
+			price_list=price_list,
+			method="Margin",
+			cost_basis="Moving Average Cost",
+			rounding="Currency Fraction",
+			lines=[
+				{"item_group": GROUP, "min_qty": 1, "markup_percent": 30},
+				{"item_group": GROUP, "min_qty": 10, "markup_percent": 25},
+			],
+		)
+		with print_language("fr"):
+			result = apply_grid(doc.name)
+		self.assertEqual((result["prices"], result["rules"]), (2, 2))
+		self.assertEqual(result["message"], "2 prix écrits, 2 règles de quantité")
+		history = frappe.get_doc("Dux Price Grid Apply", result["history"])
+		self.assertRegex(history.title, r"^Grille comptée — \d\d/\d\d/\d{4} \d\d:\d\d$")
+		self.assertEqual(frappe.get_meta("Dux Price Grid Apply").title_field, "title")
+		# created records had no old price: 0 is stored, the form shows "—" for Created
+		self.assertEqual({(c.action, c.old_rate) for c in history.changes}, {("Created", 0)})
+		with print_language("fr"):
+			undone = undo_apply(history.name)
+		self.assertEqual(undone["message"], "2 prix rétablis, 2 règles de quantité rétablies")
+		self.assertEqual(self.prices(price_list), {})
+
 	def test_a_seller_cannot_apply(self):
 		from dux_trace.api.grids import apply_grid
 

@@ -1,5 +1,20 @@
+// The lines' Markup column for a margin grid, Discount for a discount grid: the lines' depends_on
+// (parent.method) hides a field in a row's form, not the grid's column, which is set here.
+function dux_trace_grid_columns(frm) {
+	const grid = frm.fields_dict.lines && frm.fields_dict.lines.grid;
+	if (!grid) return;
+	const margin = frm.doc.method !== "Discount";
+	grid.update_docfield_property("markup_percent", "hidden", margin ? 0 : 1);
+	grid.update_docfield_property("discount_percent", "hidden", margin ? 1 : 0);
+	grid.reset_grid();
+}
+
 frappe.ui.form.on("Dux Price Grid", {
+	method(frm) {
+		dux_trace_grid_columns(frm);
+	},
 	refresh(frm) {
+		dux_trace_grid_columns(frm);
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Preview"), () =>
 			frappe.set_route("query-report", "Dux Price Grid Preview", { grid: frm.doc.name })
@@ -16,7 +31,7 @@ frappe.ui.form.on("Dux Price Grid", {
 							message: r.queued
 								? __("{0} prices are being written in the background.", [r.rows])
 								: r.history
-								? __("Prices written: {0}", [r.history])
+								? r.message
 								: __("The prices are already the grid's."),
 							indicator: "green",
 						});

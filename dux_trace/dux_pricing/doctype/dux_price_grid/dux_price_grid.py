@@ -3,12 +3,13 @@
 
 from frappe.model.document import Document
 
-from dux_trace.pricing.grids import arm_nightly_run, validate_grid
+from dux_trace.pricing.grids import arm_nightly_run, drop_blank_lines, validate_grid
 
 
 class DuxPriceGrid(Document):
 	"""Selling prices by margin or by discount; see dux_trace.pricing.grids."""
 
 	def validate(self):
+		drop_blank_lines(self)
 		validate_grid(self)
 		arm_nightly_run(self)

@@ -28,7 +28,7 @@ window.dux_trace_apply_grid = function (grid) {
 				frappe.msgprint({
 					title: __("Prices Written"),
 					indicator: "green",
-					message: __("Done: see {0}.", [`<a href="/app/dux-price-grid-apply/${r.history}">${r.history}</a>`]),
+					message: `${frappe.utils.escape_html(r.message)} (<a href="/app/dux-price-grid-apply/${encodeURIComponent(r.history)}">${__("History")}</a>)`,
 				});
 			} else {
 				frappe.msgprint({ title: __("Nothing to Change"), message: __("The prices are already the grid's."), indicator: "blue" });

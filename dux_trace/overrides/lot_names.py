@@ -12,6 +12,7 @@ from frappe import _
 from frappe.utils import escape_html
 
 from dux_trace.core.names import forbidden_in_name, shown
+from dux_trace.stock.serials import row_serials
 
 
 class UnsafeNameError(frappe.ValidationError):
@@ -69,18 +70,16 @@ def before_rename_serial_no(doc, method=None, old=None, new=None, merge=False):
 # receipts ------------------------------------------------------------------------------------------
 
 
-def row_serial_names(row) -> list[str]:
-	"""A row's serials as ERPNext will name them: its bundle's entries, or its serial_no text split
-	as ERPNext splits it (on line breaks and commas, each stripped: a tab or CR inside stays)."""
-	if bundle := row.get("serial_and_batch_bundle"):
-		return frappe.get_all(
-			"Serial and Batch Entry",
-			filters={"parent": bundle, "serial_no": ("is", "set")},
-			pluck="serial_no",
-			order_by="idx asc",
-		)
-	text = (row.get("serial_no") or "").strip().replace(",", "\n")
+def split_as_erpnext(text) -> list[str]:
+	"""The serial_no text split as ERPNext splits it to name the serials (on line breaks and
+	commas, each stripped: a tab or CR inside stays, where the app's own reading would drop it)."""
+	text = (text or "").strip().replace(",", "\n")
 	return [serial.strip() for serial in text.split("\n") if serial.strip()]
+
+
+def row_serial_names(row) -> list[str]:
+	"""A row's serials as ERPNext will name them: its bundle's entries, or its text so split."""
+	return row_serials(row, split=split_as_erpnext)
 
 
 def row_prefix(row) -> str:

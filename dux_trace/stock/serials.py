@@ -49,8 +49,9 @@ class SerialLine:
 		return [serial for serial in self.serials if serial in scanned]
 
 
-def row_serials(row) -> list[str]:
-	"""The serials of a row, from its bundle when it has one, else from its serial_no field."""
+def row_serials(row, split=split_serials) -> list[str]:
+	"""The serials of a row, from its bundle when it has one, else from its serial_no field read
+	by `split` (the app's normalised reading by default)."""
 	if bundle := row.get("serial_and_batch_bundle"):
 		return frappe.get_all(
 			"Serial and Batch Entry",
@@ -58,7 +59,7 @@ def row_serials(row) -> list[str]:
 			pluck="serial_no",
 			order_by="idx asc",
 		)
-	return split_serials(row.get("serial_no"))
+	return split(row.get("serial_no"))
 
 
 def serial_lines(doc, inward: bool) -> list[SerialLine]:

@@ -18,6 +18,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.query_builder import Case
+from frappe.query_builder.functions import Count
 from frappe.utils import flt, format_datetime, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of, get_descendants_of
 
@@ -358,12 +359,15 @@ def apply(grid, rows: list[dict] | None = None, progress=None) -> str | None:
 def counts(history) -> dict[str, int]:
 	"""How many Item Prices and Pricing Rules (quantity breaks) an apply wrote."""
 	name = history if isinstance(history, str) else history.name
-	rows = frappe.get_all(
-		"Dux Price Grid Change",
-		filters={"parenttype": "Dux Price Grid Apply", "parent": name},
-		fields=["record_type", "count(*) as n"],
-		group_by="record_type",
-	)
+	change = frappe.qb.DocType("Dux Price Grid Change")
+	rows = (
+		frappe.qb.from_(change)
+		.select(change.record_type, Count("*").as_("n"))
+		.where(change.parenttype == "Dux Price Grid Apply")
+		.where(change.parent == name)
+		.groupby(change.record_type)
+		.run(as_dict=True)
+	)  # the query builder: version-16's get_all refuses SQL functions written as strings
 	found = {row.record_type: row.n for row in rows}
 	return {"prices": found.get("Item Price", 0), "rules": found.get("Pricing Rule", 0)}
 

@@ -7,6 +7,7 @@ frappe.ui.form.on("Batch", {
 			() => frappe.set_route("query-report", "Lot Trace", { batch_no: frm.doc.name }),
 			__("Traceability")
 		);
+		frm.add_custom_button(__("Mass Balance"), () => dux_show_mass_balance(frm.doc.name), __("Traceability"));
 		if (frappe.model.can_create("Product Recall")) {
 			frm.add_custom_button(
 				__("Recall this Lot"),
@@ -21,3 +22,33 @@ frappe.ui.form.on("Batch", {
 		}
 	},
 });
+
+// received + produced - left - on hand = unexplained difference, line by line
+function dux_show_mass_balance(batch_no) {
+	frappe.call({
+		method: "dux_trace.api.mass_balance.lot_balance",
+		args: { batch_no },
+		callback({ message: balance }) {
+			if (!balance) return;
+			const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
+			const rows = balance.lines
+				.map((line) => {
+					const who = line.party_name || line.party || line.detail || "";
+					const doc = line.voucher_no ? `${__(line.voucher_type)} ${line.voucher_no}` : "";
+					return `<tr><td>${esc(line.label)}</td><td>${esc(who)}</td><td>${esc(doc)}</td>
+						<td>${esc(line.warehouse)}</td><td class="text-right">${esc(format_number(line.qty))}</td></tr>`;
+				})
+				.join("");
+			const colour = balance.difference ? "text-danger" : "text-success";
+			frappe.msgprint({
+				title: __("Mass Balance of Lot {0}", [esc(batch_no)]),
+				wide: true,
+				message: `<p class="${colour}"><b>${esc(balance.summary)}</b></p>
+					<table class="table table-bordered table-condensed"><thead><tr>
+					<th>${__("Movement")}</th><th>${__("Party / Detail")}</th><th>${__("Document")}</th>
+					<th>${__("Warehouse")}</th><th class="text-right">${__("Quantity")}</th></tr></thead>
+					<tbody>${rows}</tbody></table>`,
+			});
+		},
+	});
+}

@@ -1,0 +1,61 @@
+"""The mass balance of one lot, for the Batch form."""
+
+import frappe
+from frappe import _
+
+from dux_trace.dux_trace.report.lot_trace.lot_trace import Visible
+from dux_trace.stock.mass_balance import as_rows, balances
+
+KIND_LABELS = {
+	"received": "Received",
+	"produced": "Produced",
+	"delivered": "Delivered",
+	"consumed": "Consumed in Production",
+	"customer_return": "Returned by Customers",
+	"supplier_return": "Returned to Suppliers",
+	"issued": "Scrapped / Issued",
+	"adjusted": "Adjusted",
+	"transfer": "Transferred",
+	"other": "Other Movements",
+	"on_hand": "On Hand",
+	"quarantine": "In Quarantine",
+}
+
+
+@frappe.whitelist()
+def lot_balance(batch_no: str) -> dict:
+	"""received + produced - left - on hand = unexplained difference of the lot, with its lines,
+	as the user may see them (Lot Mass Balance's roles and read on the Batch; suppliers, customers
+	and documents as in Lot Trace; the user's allowed warehouses only)."""
+	if not frappe.get_cached_doc("Report", "Lot Mass Balance").is_permitted():
+		frappe.throw(_("You are not allowed to open the Lot Mass Balance."), frappe.PermissionError)
+	if not batch_no or not frappe.db.exists("Batch", batch_no):
+		frappe.throw(_("Lot {0} not found.").format(batch_no or ""), frappe.DoesNotExistError)
+	frappe.has_permission("Batch", "read", batch_no, throw=True)
+	visible = Visible()
+	balance = balances([batch_no], visible.warehouses)[batch_no]
+	rows = as_rows(balance, visible)
+	labels = {kind: _(label) for kind, label in KIND_LABELS.items()}
+	for row in rows:
+		row["label"] = labels.get(row["kind"], row["kind"])
+	return {
+		"batch_no": batch_no,
+		"lines": rows,
+		"received": balance.received,
+		"produced": balance.produced,
+		"left": balance.left,
+		"stock": balance.stock,
+		"quarantined": balance.quarantined,
+		"difference": balance.difference,
+		"difference_pct": balance.difference_pct,
+		"summary": _(
+			"Received {0} + produced {1} - left {2} - on hand {3} = unexplained difference {4} ({5} %)"
+		).format(
+			frappe.format(balance.received, "Float"),
+			frappe.format(balance.produced, "Float"),
+			frappe.format(balance.left, "Float"),
+			frappe.format(balance.stock, "Float"),
+			frappe.format(balance.difference, "Float"),
+			"-" if balance.difference_pct is None else frappe.format(balance.difference_pct, "Float"),
+		),
+	}

@@ -123,6 +123,11 @@ doc_events = {
 		"on_trash": _FORGET_REQUIREMENTS,
 	},
 	"Item Group": {"on_update": _FORGET_REQUIREMENTS, "on_trash": _FORGET_REQUIREMENTS},
+	# no selling price below the item's cost and minimum margin by accident (pricing.floor)
+	"Item Price": {
+		"validate": "dux_trace.overrides.item_price.validate",
+		"on_update": "dux_trace.overrides.item_price.on_update",
+	},
 	"Party Specific Item": {"on_update": _FORGET_PARTY_ITEMS, "on_trash": _FORGET_PARTY_ITEMS},
 	"Delivery Note": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),
 	"Sales Invoice": _events(_OUTGOING_STOCK, _SALE_SERIALS, _SELLING, _STOCK_RULES),

@@ -104,6 +104,24 @@ MARGIN_BASIS = {
 	"description": "Which cost selling prices start from. Empty: the item group's, else Dux Trace Settings'.",
 }
 
+MIN_MARGIN = {
+	"fieldname": "dux_min_margin_percent",
+	"label": "Minimum Margin on Cost (%)",
+	"fieldtype": "Float",
+	"non_negative": 1,
+	"description": "A selling price below the margin basis plus this margin is refused without the Discount "
+	"Override Role and a reason. Empty: Dux Trace Settings'.",
+}
+
+PRICE_OVERRIDE_REASON = {
+	"fieldname": "dux_price_override_reason",
+	"label": "Price Override Reason",
+	"fieldtype": "Small Text",
+	"no_copy": 1,
+	"description": "Needed only to save a selling price below the item's cost and minimum margin, if your "
+	"role may allow it; recorded in the Item Price's timeline.",
+}
+
 PRICING_FIELDS = [
 	{
 		"fieldname": "dux_pricing_tab",
@@ -163,10 +181,16 @@ PRICING_FIELDS = [
 		"description": "VAT from the item's Item Tax Template; typing it gives the price excl. VAT.",
 	},
 	{
+		**PRICE_OVERRIDE_REASON,
+		"insert_after": "dux_price_incl_tax",
+		"description": "Needed only to save a price below the item's cost and minimum margin, if your role "
+		"may allow it; recorded in the Item Price's timeline.",
+	},
+	{
 		"fieldname": "dux_card_html",
 		"label": "Margins",
 		"fieldtype": "HTML",
-		"insert_after": "dux_price_incl_tax",
+		"insert_after": "dux_price_override_reason",
 	},
 	{
 		"fieldname": "dux_stored_costs_section",
@@ -348,7 +372,11 @@ CUSTOM_FIELDS = {
 			"description": "Each unit sold is under warranty for this many months from the sale date.",
 		},
 	],
-	"Item Group": [{**MARGIN_BASIS, "insert_after": "item_group_name"}],
+	"Item Group": [
+		{**MARGIN_BASIS, "insert_after": "item_group_name"},
+		{**MIN_MARGIN, "insert_after": "dux_margin_basis"},
+	],
+	"Item Price": [{**PRICE_OVERRIDE_REASON, "insert_after": "price_list_rate"}],
 	"Batch": [
 		{
 			"fieldname": "dux_dot_code",
@@ -409,7 +437,7 @@ CUSTOM_FIELDS["Item"].extend(ITEM_AUTHORIZATION_FIELDS)
 CUSTOM_FIELDS["Item Group"].append(
 	{
 		**ITEM_AUTHORIZATION_FIELDS[0],
-		"insert_after": "dux_margin_basis",
+		"insert_after": "dux_min_margin_percent",
 		"description": "Every item of the group (and its sub-groups) requires these.",
 	}
 )

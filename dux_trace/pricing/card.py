@@ -16,6 +16,7 @@ from frappe.utils import add_days, flt, getdate, nowdate
 from dux_trace.core.pricing import Basis, CostBases, PricingError, card, dec
 from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.floor import REASON_FIELD, below_message, floor_of
 
 BASIS_FIELD = "dux_margin_basis"
 MARKUP_FIELD = "dux_markup_percent"
@@ -95,7 +96,11 @@ def compute(item, company: str | None = None, *, markup=None, price_ht=None, pri
 	currency = company_currency(company)
 	digits = currency_digits(currency)
 	show_costs = can_see_costs()
-	bases, purchase = cost_bases(item.name, company) if show_costs else (CostBases(), None)
+	# the floor reads the costs for everyone; only who may see them gets them (and the floor)
+	all_bases, purchase = cost_bases(item.name, company)
+	floor = floor_of(item, company, all_bases)
+	bases = all_bases if show_costs else CostBases()
+	purchase = purchase if show_costs else None
 	basis = margin_basis(item)
 	vat = vat_percent(item.name, item_group=item.item_group)
 	result = {
@@ -156,6 +161,17 @@ def compute(item, company: str | None = None, *, markup=None, price_ht=None, pri
 			"markup_on_net": _float(found.markup_on_net),
 			"real_markup": _float(found.real_markup),
 			"margin_on_price": _float(found.margin_on_price),
+		}
+	)
+	below = floor.below(found.price_ht)
+	result.update(
+		{
+			"below_minimum": below,
+			"below_minimum_message": below_message(found.price_ht, floor, currency, show_costs)
+			if below
+			else None,
+			"minimum_price": _float(floor.price) if show_costs else None,
+			"min_margin_percent": float(floor.min_margin) if show_costs else None,
 		}
 	)
 	return result
@@ -232,9 +248,12 @@ def write_item_price(item) -> str | None:
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
+	# a price below the item's floor passes with the override role and the reason typed on the card
+	reason = item.get(REASON_FIELD)
 	if current and current.valid_from and getdate(current.valid_from) == today:
 		changed = frappe.get_doc("Item Price", current.name)
 		changed.price_list_rate = rate
+		changed.set(REASON_FIELD, reason)
 		changed.save()
 		return current.name
 	if current:
@@ -250,6 +269,7 @@ def write_item_price(item) -> str | None:
 			"price_list_rate": rate,
 			"valid_from": today,
 			"currency": company_currency(default_company()),
+			REASON_FIELD: reason,
 		}
 	).insert()
 	return price.name

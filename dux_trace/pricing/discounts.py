@@ -14,6 +14,7 @@ from frappe.utils import flt
 
 from dux_trace.core.pricing import effective_discount, exceeds_max_discount, round_percent
 from dux_trace.pricing.costs import currency_digits
+from dux_trace.pricing.sentences import number_text
 from dux_trace.stock.items import item_facts
 
 REASON_FIELD = "dux_discount_override_reason"
@@ -48,7 +49,7 @@ def validate_max_discount(doc):
 	role = frappe.db.get_single_value("Dux Trace Settings", "discount_override_role")
 	lines = "<br>".join(
 		_("Row {0}: {1} may be discounted {2} % at most; this sale gives {3} %.").format(
-			row.idx, frappe.bold(row.item_code), flt(maximum), float(given)
+			row.idx, frappe.bold(row.item_code), number_text(maximum), number_text(given)
 		)
 		for row, maximum, given in over
 	)

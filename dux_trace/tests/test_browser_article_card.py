@@ -3,6 +3,7 @@ the *Tarification* tab shows the cost bases and the margins, and a price incl. V
 the price excl. VAT."""
 
 import os
+import re
 
 import frappe
 from frappe.utils.password import update_password
@@ -68,10 +69,19 @@ class TestArticleCardInBrowser(BrowserTestCase):
 				expect(page.locator("input[data-fieldname=dux_selling_price]")).to_have_value("8.34")
 				margins = page.locator("[data-fieldname=dux_card_html]")
 				expect(margins).to_contain_text("Taux TVA")
-				expect(margins).to_contain_text("20.00 %")
+				expect(margins).to_contain_text("20 %")  # a whole percentage without decimals
 				expect(margins).to_contain_text("Marge réelle après remise max")
 				# 8.34 over the CMP 6.50: 28.31 %
 				expect(page.locator("input[data-fieldname=dux_markup_percent]")).to_have_value("28.31")
+				# a TTC under the cost (4.17 excl. VAT, the CMP is 6.50) shows in red, then goes
+				ttc.fill("5.00")
+				ttc.press("Tab")
+				below = page.locator(".dux-below-minimum")
+				expect(below).to_contain_text("est inférieur au coût")
+				expect(below).to_have_class(re.compile("text-danger"))
+				ttc.fill("10.01")
+				ttc.press("Tab")
+				expect(below).to_have_count(0)
 				os.makedirs("/tmp/dux_trace", exist_ok=True)
 				page.screenshot(path="/tmp/dux_trace/article-card.png", full_page=True)
 				page.keyboard.press("Control+s")

@@ -52,8 +52,10 @@ const dux_trace_card = {
 		return value == null ? "—" : format_currency(value, card.currency, card.precision);
 	},
 
+	// "10 %", "12,50 %": whole numbers without decimals, in the user's number format
 	percent(value) {
-		return value == null ? "—" : `${format_number(value, null, 2)} %`;
+		if (value == null) return "—";
+		return `${format_number(value, null, Number.isInteger(flt(value, 2)) ? 0 : 2)} %`;
 	},
 
 	render(frm, card) {
@@ -100,6 +102,17 @@ const dux_trace_card = {
 		let html = `<table class="table table-bordered table-sm" style="max-width: 640px"><tbody>
 			${rows.map(([l, v]) => `<tr><td>${l}</td><td class="text-right">${v}</td></tr>`).join("")}
 			</tbody></table>`;
+		if (card.costs_visible && card.minimum_price != null)
+			html = html.replace(
+				"</tbody></table>",
+				`<tr class="${card.below_minimum ? "text-danger font-weight-bold" : ""}"><td>${__("Minimum price excl. VAT ({0} + {1})", [
+					esc(card.basis_label),
+					this.percent(card.min_margin_percent),
+				])}</td><td class="text-right">${this.money(card, card.minimum_price)}</td></tr></tbody></table>`
+			);
+		// a price under the item's floor: in red, with the cost only for who may see it
+		if (card.below_minimum)
+			html += `<p class="text-danger font-weight-bold dux-below-minimum">${esc(card.below_minimum_message)}</p>`;
 		if (card.ttc_difference)
 			html += `<p class="text-warning small">${__("No price excl. VAT gives exactly the price typed incl. VAT: {0} differs by {1}.", [
 				this.money(card, card.price_ttc),
@@ -164,7 +177,7 @@ const dux_trace_card = {
 			<table class="table table-bordered table-sm">${head}${body}</table>
 			${
 				r.costs_visible
-					? `<p>${__("Break-even discount")}: ${breakeven || "—"}</p>`
+					? `<p>${__("Break-even discount: {0}", [breakeven || "—"])}</p>`
 					: `<p class="text-muted">${__("Costs are shown to the roles that may read the stock ledger.")}</p>`
 			}`
 		);

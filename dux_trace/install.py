@@ -32,11 +32,41 @@ def after_install():
 
 	set_tracking_modes()
 	make_label_templates()
+	make_role_profiles()
 
 
 def after_migrate():
 	make_custom_fields()
 	make_label_templates()
+	make_role_profiles()
+
+
+#: the role sets each job of a shop needs (README, *Roles*): ERPNext's own roles, none added
+ROLE_PROFILES = {
+	# sells at the counter (Sales Invoice, POS), scans serials and lots, checks returned devices
+	"Dux — Vendeur comptoir": ("Stock User", "Sales User", "Accounts User"),
+	# receives, moves and labels stock (ERPNext lets only Item Manager read Batch)
+	"Dux — Magasinier": ("Stock User", "Item Manager"),
+	# price grids (Item Prices need Sales Master Manager, Pricing Rules Sales Manager); costs with
+	# Stock User
+	"Dux — Responsable tarifs": ("Sales Manager", "Sales Master Manager", "Stock User"),
+	# the shop owner: stock, items, costs and recalculations
+	"Dux — Gérant": ("Stock Manager", "Stock User", "Item Manager"),
+}
+
+
+def make_role_profiles():
+	"""The role profiles of ROLE_PROFILES, created when missing; a profile the shop changed stays as
+	the shop made it."""
+	for name, roles in ROLE_PROFILES.items():
+		if frappe.db.exists("Role Profile", name):
+			continue
+		profile = frappe.new_doc("Role Profile")
+		profile.role_profile = name
+		for role in roles:
+			if frappe.db.exists("Role", role):
+				profile.append("roles", {"role": role})
+		profile.insert(ignore_permissions=True)
 
 
 #: the two label layouts shops use most: an A4 sheet of 24 (70 x 37 mm) and a 50 x 30 mm roll

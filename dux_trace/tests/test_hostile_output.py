@@ -98,7 +98,13 @@ def legacy_lot(item_code: str, name: str) -> str:
 def legacy_serial(item_code: str, name: str, batch_no: str | None = None) -> str:
 	if not frappe.db.exists("Serial No", name):
 		serial = frappe.get_doc(
-			{"doctype": "Serial No", "serial_no": name, "item_code": item_code, "batch_no": batch_no}
+			{
+				"doctype": "Serial No",
+				"serial_no": name,
+				"item_code": item_code,
+				"batch_no": batch_no,
+				"company": COMPANY,  # mandatory on version-16
+			}
 		)
 		serial.flags.ignore_validate = True
 		serial.insert(ignore_permissions=True)
@@ -179,7 +185,12 @@ class TestHostileNamesAtTheDoor(TestCase):
 	def test_a_serial_with_a_quote_is_refused_in_the_desk(self):
 		with acting_as("Item Manager"), self.assertRaises(UnsafeNameError):
 			frappe.get_doc(
-				{"doctype": "Serial No", "serial_no": f"{self.tag}{ATTRIBUTE}", "item_code": self.phone}
+				{
+					"doctype": "Serial No",
+					"serial_no": f"{self.tag}{ATTRIBUTE}",
+					"item_code": self.phone,
+					"company": COMPANY,
+				}
 			).insert()
 
 	def test_a_lot_or_serial_cannot_be_renamed_to_a_hostile_name(self):
@@ -194,7 +205,12 @@ class TestHostileNamesAtTheDoor(TestCase):
 		with self.assertRaises(UnsafeNameError):
 			frappe.rename_doc("Batch", lot.name, f"REN{self.tag}{ATTRIBUTE}", force=True)
 		serial = frappe.get_doc(
-			{"doctype": "Serial No", "serial_no": f"REN{self.tag}", "item_code": self.phone}
+			{
+				"doctype": "Serial No",
+				"serial_no": f"REN{self.tag}",
+				"item_code": self.phone,
+				"company": COMPANY,
+			}
 		).insert(ignore_permissions=True)
 		with self.assertRaises(UnsafeNameError):
 			frappe.rename_doc("Serial No", serial.name, f"REN{self.tag}'1", force=True)

@@ -170,6 +170,25 @@ def mark_setup_complete():
 			frappe.db.set_value("Installed Application", {"app_name": app}, "is_setup_complete", 1)
 
 
+class as_outside_tests:
+	"""A block of a test where Frappe behaves as on a site (it saves versions, for one): Frappe
+	reads whether it runs tests from `frappe.flags.in_test` (version-15) or `frappe.in_test`
+	(version-16); both are turned off for the block and put back after."""
+
+	def __enter__(self):
+		self.flag = frappe.flags.in_test
+		self.has_attribute = hasattr(frappe, "in_test")
+		self.attribute = getattr(frappe, "in_test", None)
+		frappe.flags.in_test = False
+		if self.has_attribute:
+			frappe.in_test = False
+
+	def __exit__(self, *exc):
+		frappe.flags.in_test = self.flag
+		if self.has_attribute:
+			frappe.in_test = self.attribute
+
+
 def __getattr__(name: str):
 	"""`TestCase` and `change_settings` for the integration tests (imported lazily: production
 	code never loads Frappe's test classes)."""

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import frappe
 from frappe.utils import add_days, nowdate
 
-from dux_trace.compat import TestCase
+from dux_trace.compat import TestCase, as_outside_tests
 from dux_trace.tests.utils import (
 	acting_as,
 	make_customer,
@@ -32,16 +32,6 @@ READS_CUSTOMERS = {
 	"Item Manager": False,
 }
 CONTACT_FIELDS = ("customer", "customer_name", "contact", "mobile_no", "email_id")
-
-
-class versions_kept:
-	"""Frappe's tests save no versions (`flags.in_test`): this block saves them, as a site does."""
-
-	def __enter__(self):
-		self.in_test, frappe.flags.in_test = frappe.flags.in_test, False
-
-	def __exit__(self, *exc):
-		frappe.flags.in_test = self.in_test
 
 
 class Tags(HTMLParser):
@@ -90,7 +80,9 @@ class TestProductRecall(TestCase):
 				"items": [{"batch_no": lot}],
 			}
 		).insert()
-		with versions_kept():  # the submit's version lists the customers' rows
+		with (
+			as_outside_tests()
+		):  # versions saved, as on a site; the submit's version lists the customers' rows
 			recall.submit()
 		recall.db_set("reason", HOSTILE_REASON)  # past Frappe's HTML sanitizer, which keeps links
 		cls.recall = recall.name
@@ -122,7 +114,9 @@ class TestProductRecall(TestCase):
 		from dux_trace.dux_trace.doctype.product_recall.product_recall import send_notifications
 
 		with acting_as("Stock Manager"):  # the job, as the Stock Manager who submits recalls
-			with versions_kept():  # the job's version lists the notifications' rows
+			with (
+				as_outside_tests()
+			):  # versions saved, as on a site; the job's version lists the notifications' rows
 				send_notifications(self.recall, ["Email"], "fr")
 		self.assertEqual(
 			frappe.db.count("Version", {"ref_doctype": "Product Recall", "docname": self.recall}), 2

@@ -3,9 +3,12 @@
 An item's floor is its margin basis (the card's: item, else item group, else Dux Trace Settings;
 CMP by default) plus a minimum margin on it (the item group's *Minimum Margin on Cost*, else Dux
 Trace Settings'; 0: the cost itself). A selling Item Price below its item's floor — typed on the
-card or in ERPNext's Item Price form — is refused, unless the user holds the settings' *Discount
-Override Role* (the one rule that lets a price go under what the shop allows, as for the maximum
-discount) and gives a *Price Override Reason*, which then goes into the Item Price's timeline.
+card or in ERPNext's Item Price form — is, per the settings' *Price Below the Minimum*:
+- *Warn and Record* (the default): saved, the user warned, and its timeline says who saved it below
+  the minimum (a price list import or another app's prices are never refused behind its back);
+- *Refuse Without the Override Role*: refused, unless the user holds the settings' *Discount
+  Override Role* (the one rule that lets a price go under what the shop allows, as for the maximum
+  discount) and gives a *Price Override Reason*, which then goes into the Item Price's timeline.
 The card shows the floor (red) to the roles that may see costs, and to the others only that the
 price is below the allowed minimum. Items with no cost known have no floor.
 """
@@ -23,6 +26,8 @@ from dux_trace.pricing.costs import company_currency, cost_bases, currency_digit
 from dux_trace.pricing.sentences import percent_text
 
 REASON_FIELD = "dux_price_override_reason"
+#: the settings' strict choice for a price below the minimum
+REFUSE = "Refuse Without the Override Role"
 MIN_MARGIN_FIELD = "dux_min_margin_percent"
 
 
@@ -121,6 +126,10 @@ def validate_item_price(doc):
 	if not floor.below(per_stock_unit):
 		return
 	message = below_message(per_stock_unit, floor, doc.currency)
+	if frappe.db.get_single_value("Dux Trace Settings", "below_minimum_price") != REFUSE:
+		doc.flags.dux_price_below = message
+		frappe.msgprint(message, title=_("Price Below the Minimum"), indicator="orange", alert=True)
+		return
 	role = frappe.db.get_single_value("Dux Trace Settings", "discount_override_role")
 	if role and role in frappe.get_roles() and (doc.get(REASON_FIELD) or "").strip():
 		doc.flags.dux_price_override = message
@@ -134,7 +143,15 @@ def validate_item_price(doc):
 
 
 def record_override(doc):
-	"""Item Price on update: the override (who, the price, why) goes into its timeline."""
+	"""Item Price on update: the override (who, the price, why), or who saved it below the minimum
+	when the settings only warn, goes into its timeline."""
+	if doc.flags.get("dux_price_below"):
+		doc.add_comment(
+			"Info",
+			_("Price below the minimum saved by {0}: {1}").format(
+				frappe.session.user, doc.flags.pop("dux_price_below")
+			),
+		)
 	if doc.flags.get("dux_price_override"):
 		doc.add_comment(
 			"Info",

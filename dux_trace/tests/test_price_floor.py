@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import fmt_money
 
 from dux_trace.compat import TestCase, change_settings
-from dux_trace.pricing.floor import REASON_FIELD, PriceBelowMinimumError
+from dux_trace.pricing.floor import REASON_FIELD, REFUSE, PriceBelowMinimumError
 from dux_trace.tests.test_article_card import make_price_list, make_vat_template, purchase_receipt
 from dux_trace.tests.test_price_grids import make_item_group
 from dux_trace.tests.utils import COMPANY, CURRENCY, make_item, role_user
@@ -51,7 +51,12 @@ class TestNoPriceBelowCost(TestCase):
 		).insert()
 
 	@change_settings(
-		"Dux Trace Settings", {"discount_override_role": "Accounts Manager", "min_margin_percent": 0}
+		"Dux Trace Settings",
+		{
+			"discount_override_role": "Accounts Manager",
+			"min_margin_percent": 0,
+			"below_minimum_price": REFUSE,
+		},
 	)
 	def test_a_ttc_of_59_90_on_an_item_costing_180_is_refused_without_the_override_role(self):
 		from dux_trace.api.pricing import get_card
@@ -92,7 +97,12 @@ class TestNoPriceBelowCost(TestCase):
 		self.assertNotIn("180", card["below_minimum_message"])
 
 	@change_settings(
-		"Dux Trace Settings", {"discount_override_role": "Accounts Manager", "min_margin_percent": 5}
+		"Dux Trace Settings",
+		{
+			"discount_override_role": "Accounts Manager",
+			"min_margin_percent": 5,
+			"below_minimum_price": REFUSE,
+		},
 	)
 	def test_the_minimum_margin_of_the_settings_then_of_the_item_group(self):
 		frappe.set_user(self.pricing)
@@ -107,3 +117,16 @@ class TestNoPriceBelowCost(TestCase):
 			self.item_price(197)  # 180 + 10 % = 198
 		self.assertIn("10 %", str(refused.exception))
 		self.item_price(198)
+
+	@change_settings(
+		"Dux Trace Settings", {"min_margin_percent": 0, "below_minimum_price": "Warn and Record"}
+	)
+	def test_by_default_the_price_is_saved_with_a_warning_and_its_timeline_says_who(self):
+		frappe.set_user(self.pricing)
+		price = self.item_price(49.92)
+		comments = frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": "Item Price", "reference_name": price.name},
+			pluck="content",
+		)
+		self.assertTrue(any(self.pricing in text and "180" in text for text in comments), comments)

@@ -14,10 +14,13 @@ from frappe.utils import flt
 
 from dux_trace.core.pricing import effective_discount, exceeds_max_discount, round_percent
 from dux_trace.pricing.costs import currency_digits
+from dux_trace.pricing.override import pass_or_refuse, record
 from dux_trace.pricing.sentences import number_text
 from dux_trace.stock.items import item_facts
 
 REASON_FIELD = "dux_discount_override_reason"
+#: what the rule said, kept from validate to submit for the timeline
+FLAG = "dux_discount_override"
 
 
 class MaxDiscountExceededError(frappe.ValidationError):
@@ -46,32 +49,29 @@ def validate_max_discount(doc):
 	over = rows_over_max_discount(doc)
 	if not over:
 		return
-	role = frappe.db.get_single_value("Dux Trace Settings", "discount_override_role")
 	lines = "<br>".join(
 		_("Row {0}: {1} may be discounted {2} % at most; this sale gives {3} %.").format(
 			row.idx, frappe.bold(row.item_code), number_text(maximum), number_text(given)
 		)
 		for row, maximum, given in over
 	)
-	if role and role in frappe.get_roles() and (doc.get(REASON_FIELD) or "").strip():
-		doc.flags.dux_discount_override = lines
-		return
-	hint = (
-		_("A user with the role {0} may allow it with a Discount Override Reason.").format(_(role))
-		if role
-		else _("Lower the discount, or raise the item's Max Discount.")
+	pass_or_refuse(
+		doc,
+		reason_field=REASON_FIELD,
+		flag=FLAG,
+		what=lines,
+		hint=_("A user with the role {0} may allow it with a Discount Override Reason."),
+		otherwise=_("Lower the discount, or raise the item's Max Discount."),
+		exc=MaxDiscountExceededError,
+		title=_("Discount Above the Maximum"),
 	)
-	frappe.throw(f"{lines}<br><br>{hint}", MaxDiscountExceededError, title=_("Discount Above the Maximum"))
 
 
 def record_override(doc):
 	"""On submit: the override (who, which rows, why) goes into the document's timeline."""
-	if doc.flags.get("dux_discount_override"):
-		doc.add_comment(
-			"Info",
-			_("Discount above the maximum allowed by {0}: {1}<br>{2}").format(
-				frappe.session.user,
-				frappe.utils.escape_html(doc.get(REASON_FIELD)),
-				doc.flags.dux_discount_override,
-			),
-		)
+	record(
+		doc,
+		reason_field=REASON_FIELD,
+		flag=FLAG,
+		sentence=_("Discount above the maximum allowed by {0}: {1}<br>{2}"),
+	)

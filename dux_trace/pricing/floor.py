@@ -23,6 +23,7 @@ from frappe.utils import flt, fmt_money
 from dux_trace.core.pricing import Basis, dec, price_from_markup
 from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.override import pass_or_refuse, record
 from dux_trace.pricing.sentences import percent_text
 
 REASON_FIELD = "dux_price_override_reason"
@@ -130,16 +131,16 @@ def validate_item_price(doc):
 		doc.flags.dux_price_below = message
 		frappe.msgprint(message, title=_("Price Below the Minimum"), indicator="orange", alert=True)
 		return
-	role = frappe.db.get_single_value("Dux Trace Settings", "discount_override_role")
-	if role and role in frappe.get_roles() and (doc.get(REASON_FIELD) or "").strip():
-		doc.flags.dux_price_override = message
-		return
-	hint = (
-		_("A user with the role {0} may allow it with a Price Override Reason.").format(_(role))
-		if role
-		else _("Raise the price, or lower the minimum margin.")
+	pass_or_refuse(
+		doc,
+		reason_field=REASON_FIELD,
+		flag="dux_price_override",
+		what=message,
+		hint=_("A user with the role {0} may allow it with a Price Override Reason."),
+		otherwise=_("Raise the price, or lower the minimum margin."),
+		exc=PriceBelowMinimumError,
+		title=_("Price Below the Minimum"),
 	)
-	frappe.throw(f"{message}<br><br>{hint}", PriceBelowMinimumError, title=_("Price Below the Minimum"))
 
 
 def record_override(doc):
@@ -152,12 +153,9 @@ def record_override(doc):
 				frappe.session.user, doc.flags.pop("dux_price_below")
 			),
 		)
-	if doc.flags.get("dux_price_override"):
-		doc.add_comment(
-			"Info",
-			_("Price below the minimum allowed by {0}: {1}<br>{2}").format(
-				frappe.session.user,
-				frappe.utils.escape_html(doc.get(REASON_FIELD)),
-				doc.flags.pop("dux_price_override"),
-			),
-		)
+	record(
+		doc,
+		reason_field=REASON_FIELD,
+		flag="dux_price_override",
+		sentence=_("Price below the minimum allowed by {0}: {1}<br>{2}"),
+	)

@@ -161,6 +161,16 @@ class TestMassBalance(TestCase):
 		self.assertEqual(balance["difference"], 0)
 		self.assertIn("écart inexpliqué 0", balance["summary"])
 
+	def test_the_quality_manager_reads_the_report_without_the_customers_contacts(self):
+		"""The auditor's counterpart: Quality Manager reads recalls (the report's reference) and the
+		balance of the lots; whom they went to only if the role may read customers."""
+		from frappe.desk.query_report import run
+
+		with acting_as("Quality Manager"):
+			rows = run("Lot Mass Balance", filters={"item_code": self.yoghurt})["result"]
+		mine = next(row for row in rows if row["batch_no"] == self.lot_l)
+		self.assertEqual((mine["received"], mine["consumed"], mine["delivered"]), (100, 40, 30))
+
 	def test_a_delivery_gone_from_the_ledger_shows_as_a_difference_of_its_quantity(self):
 		lost = make_outgoing(
 			"Delivery Note", self.yoghurt, 3, batch_no=self.lot_l, customer=self.cafe, submit=True

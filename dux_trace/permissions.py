@@ -25,13 +25,6 @@ def cost_roles() -> set[str]:
 	return {p.role for p in frappe.get_meta(COST_GATE).permissions if not p.permlevel and p.read}
 
 
-def without_costs(row: dict, fields) -> dict:
-	"""The row with these fields emptied when the user may not see costs."""
-	if can_see_costs():
-		return row
-	return {**row, **{field: None for field in fields if field in row}}
-
-
 def grant_cost_fields_on_item():
 	"""The stored costs on Item are at COST_PERMLEVEL: readable by the roles that read both the
 	item and the stock ledger (ERPNext's Item has no such level: Frappe's add_permission copies its

@@ -15,12 +15,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from dux_trace import settings
 from dux_trace.core.fefo import ChoiceIssue, Policy, allocate, decide
-from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import (
-	can_override,
-	fefo_policy,
-	get_settings,
-)
 from dux_trace.stock.bins import lock_for_submit
 from dux_trace.stock.documents import is_outgoing
 from dux_trace.stock.fefo import WARNINGS_FIELD, choice_issues, describe, fefo_warnings, posting_date
@@ -175,8 +171,9 @@ def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
 	if not found:
 		return
 
-	policy = Policy(fefo_policy())
-	decision = decide([issue for _line, issue in found], policy, can_override())
+	policy = Policy(settings.fefo_policy())
+	role = settings.override_role("FEFO")
+	decision = decide([issue for _line, issue in found], policy, bool(role) and role in frappe.get_roles())
 	hard = [(line, issue) for line, issue in found if issue.verdict.is_hard]
 	if hard:
 		frappe.throw(
@@ -194,7 +191,7 @@ def enforce_fefo(doc, lines: list[Line], hard_only: bool = False):
 			+ "<br><br>"
 			+ _(
 				"The FEFO policy blocks this document. Choose the earlier lots, or ask a user with role {0}."
-			).format(frappe.bold(_(get_settings().override_role or "(none)"))),
+			).format(frappe.bold(_(role or "(none)"))),
 			exc=FefoViolationError,
 			title=_("Earlier Lot Must Leave First"),
 		)

@@ -21,8 +21,9 @@ from collections import Counter
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate
+from frappe.utils import getdate
 
+from dux_trace import settings
 from dux_trace.core.serials import (
 	ScanVerdict,
 	add_months,
@@ -33,7 +34,6 @@ from dux_trace.core.serials import (
 	missing_units,
 	unscanned,
 )
-from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
 from dux_trace.overrides.lot_names import refuse_receipt_serials
 from dux_trace.stock.documents import is_receipt, is_sale
 from dux_trace.stock.serials import (
@@ -70,13 +70,13 @@ class SerialAlreadySoldError(SerialNoWarehouseError):
 
 
 def receipt_strict() -> bool:
-	return bool(cint(get_settings().require_serial_scan_at_receipt))
+	return settings.serial_scan_required_at_receipt()
 
 
 def sale_strict(line=None) -> bool:
 	"""Every unit sold must be scanned: for all serialized items (Dux Trace Settings), or for this
 	line's item (its Scan Each Unit Sold, ticked with the Serial tracking mode)."""
-	return bool(cint(get_settings().require_serial_scan_at_sale)) or bool(line and line.scan_required)
+	return settings.serial_scan_required_at_sale() or bool(line and line.scan_required)
 
 
 def report(problems: list[str], strict: bool, title: str, exc=SerialScanError):

@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
+from dux_trace import settings
 from dux_trace.core.pricing import Basis, CostBases, PricingError, card, dec
 from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
@@ -36,11 +37,7 @@ def default_company() -> str:
 def selling_price_list(company: str) -> str:
 	"""Where the card writes: Dux Trace Settings' *Card Price List*, else ERPNext's default selling
 	price list; it must be in the company's currency (the card's prices are)."""
-	price_list = (
-		frappe.db.get_single_value("Dux Trace Settings", "card_price_list")
-		or frappe.db.get_single_value("Selling Settings", "selling_price_list")
-		or "Standard Selling"
-	)
+	price_list = settings.card_price_list()
 	currency = frappe.get_cached_value("Price List", price_list, "currency")
 	if currency and currency != company_currency(company):
 		frappe.throw(
@@ -58,7 +55,7 @@ def margin_basis(item) -> Basis:
 	if not value and item.get("item_group"):
 		value = frappe.get_cached_value("Item Group", item.item_group, BASIS_FIELD)
 	if not value:
-		value = frappe.db.get_single_value("Dux Trace Settings", "default_margin_basis")
+		value = settings.default_margin_basis()
 	try:
 		return Basis(value) if value else Basis.CMP
 	except ValueError:

@@ -20,6 +20,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
+from dux_trace import settings
 from dux_trace.core.pricing import Basis, dec, price_from_markup
 from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
@@ -51,9 +52,7 @@ class Floor:
 def minimum_margin(item_group: str | None) -> Decimal:
 	"""The item group's minimum margin on cost, else the settings' (0 when neither is set)."""
 	value = frappe.get_cached_value("Item Group", item_group, MIN_MARGIN_FIELD) if item_group else None
-	if not flt(value):
-		value = frappe.db.get_single_value("Dux Trace Settings", "min_margin_percent")
-	return dec(flt(value))
+	return dec(flt(value) or settings.min_margin_percent())
 
 
 def floor_of(item, company: str, bases=None) -> Floor:
@@ -127,7 +126,7 @@ def validate_item_price(doc):
 	if not floor.below(per_stock_unit):
 		return
 	message = below_message(per_stock_unit, floor, doc.currency)
-	if frappe.db.get_single_value("Dux Trace Settings", "below_minimum_price") != REFUSE:
+	if not settings.refuse_below_minimum_price():
 		doc.flags.dux_price_below = message
 		frappe.msgprint(message, title=_("Price Below the Minimum"), indicator="orange", alert=True)
 		return

@@ -22,6 +22,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import flt, format_datetime, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of, get_descendants_of
 
+from dux_trace import settings
 from dux_trace.compat import forget_cached_count
 from dux_trace.core.grids import Line, change_percent, lines_for, periods_overlap, price_line
 from dux_trace.core.like import escape_like
@@ -60,9 +61,10 @@ def target_price_list(grid) -> str:
 			)
 		return price_list
 	if grid.applies_to == "Customer" and not grid.price_list:
-		return frappe.db.get_value(
-			"Customer", grid.customer, "default_price_list"
-		) or frappe.db.get_single_value("Selling Settings", "selling_price_list")
+		return (
+			frappe.db.get_value("Customer", grid.customer, "default_price_list")
+			or settings.selling_price_list()
+		)
 	return grid.price_list
 
 

@@ -6,6 +6,7 @@ quantity); nothing is written."""
 import frappe
 from frappe.utils import flt, nowdate
 
+from dux_trace import settings
 from dux_trace.core.pricing import (
 	Basis,
 	CostBases,
@@ -62,7 +63,7 @@ def simulation(
 ) -> dict:
 	company = default_company()
 	digits = currency_digits(company_currency(company))
-	price_list = price_list or frappe.db.get_single_value("Selling Settings", "selling_price_list")
+	price_list = price_list or settings.selling_price_list()
 	price = erpnext_price(item_code, company, qty, price_list, customer_group)
 	max_discount = flt(frappe.get_cached_value("Item", item_code, "max_discount"))
 	bases, _purchase = cost_bases(item_code, company) if can_see_costs() else (CostBases(), None)

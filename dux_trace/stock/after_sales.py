@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, getdate, now_datetime, nowdate
 
+from dux_trace import settings
 from dux_trace.core.gs1 import Gs1Error, Gs1ErrorCode, ScanKind
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.core.serials import (
@@ -163,15 +164,11 @@ def check_warranty_claim(doc):
 	default), as Dux Trace Settings say."""
 	if not doc.get("serial_no") or doc.docstatus == 2:
 		return
-	from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import get_settings
-
 	result = verdict_for(doc.serial_no, doc.get("customer"))
 	if result.verdict == Verdict.SOLD_HERE:
 		return
 	message = describe(doc.serial_no, result, reveal=sale_visible(result))
-	if result.verdict in (Verdict.NEVER_SOLD, Verdict.ALREADY_RETURNED) and (
-		get_settings().warranty_claim_policy == "Block"
-	):
+	if result.verdict in (Verdict.NEVER_SOLD, Verdict.ALREADY_RETURNED) and settings.warranty_claim_blocks():
 		frappe.throw(message, title=_("Warranty Claim Refused"))
 	frappe.msgprint(message, title=_("After-Sales Check"), indicator="orange")
 

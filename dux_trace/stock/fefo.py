@@ -8,8 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, nowdate
 
+from dux_trace import settings
 from dux_trace.core.fefo import ChoiceIssue, Policy, Verdict, check_choice, near_expiry
-from dux_trace.dux_trace.doctype.dux_trace_settings.dux_trace_settings import fefo_policy, get_settings
 from dux_trace.stock.documents import units
 from dux_trace.stock.lots import Line, chosen_lots, lots_in_warehouse, shelf_life_rule
 
@@ -51,7 +51,7 @@ def fefo_warnings(doc, lines: list[Line]) -> list[str]:
 	horizon and that it does not take."""
 	if not lines:
 		return []
-	issues = choice_issues(doc, lines) if fefo_policy() != Policy.OFF.value else []
+	issues = choice_issues(doc, lines) if settings.fefo_policy() != Policy.OFF.value else []
 	messages = [describe(doc, line, issue) for line, issue in issues]
 	named = {issue.earlier_batch_no for _line, issue in issues if issue.earlier_batch_no}
 	messages.extend(near_expiry_messages(doc, lines, skip=named))
@@ -61,7 +61,7 @@ def fefo_warnings(doc, lines: list[Line]) -> list[str]:
 def near_expiry_messages(doc, lines: list[Line], skip: set[str] = frozenset()) -> list[str]:
 	"""Lots of the document's items expiring within the horizon that it neither takes nor already
 	names."""
-	horizon = get_settings().near_expiry_days
+	horizon = settings.near_expiry_days()
 	on_date = posting_date(doc)
 	taken = {batch_no for line in lines for batch_no, _qty in chosen_lots(line)} | set(skip)
 	seen, messages = set(), []

@@ -18,6 +18,7 @@ from frappe import _
 from frappe.utils import cint, flt, fmt_money, getdate
 from markupsafe import Markup
 
+from dux_trace import settings
 from dux_trace.core.barcodes import bars_svg, matrix_svg
 from dux_trace.core.label_pdf import LabelWords, PlacedLabel, render
 from dux_trace.core.labels import (
@@ -84,7 +85,7 @@ def item_codes(item_code: str) -> tuple[str | None, str | None]:
 
 def price_incl_tax(item_code: str) -> str | None:
 	"""The item's selling price (default selling price list) with its Item Tax Template's rate."""
-	price_list = frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
+	price_list = settings.selling_price_list()
 	price = frappe.get_all(
 		"Item Price",
 		filters={"item_code": item_code, "price_list": price_list, "selling": 1},

@@ -4,17 +4,14 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from dux_trace import settings
 from dux_trace.articles.variants import dot_stock
 from dux_trace.permissions import allowed_warehouses
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	max_age = (
-		cint(filters.max_age_years)
-		or cint(frappe.db.get_single_value("Dux Trace Settings", "dot_max_age_years"))
-		or 5
-	)
+	max_age = cint(filters.max_age_years) or settings.dot_max_age_years() or 5
 	rows = dot_stock(filters.item, filters.warehouse, max_age)
 	# one row per variant, DOT and warehouse: those of the warehouses the user's User Permissions
 	# allow, as ERPNext's Stock Balance shows them

@@ -1,7 +1,6 @@
 # Copyright (c) 2026, dux_trace developers
 # For license information, please see license.txt
 
-import frappe
 from frappe.model.document import Document
 
 
@@ -25,16 +24,4 @@ class DuxTraceSettings(Document):
 	pass
 
 
-def get_settings() -> "DuxTraceSettings":
-	"""The settings, cached for the request (a Single is read once per request by Frappe)."""
-	return frappe.get_cached_doc("Dux Trace Settings")
-
-
-def fefo_policy() -> str:
-	"""Off, Warn or Block."""
-	return get_settings().fefo_policy or "Warn"
-
-
-def can_override(user: str | None = None) -> bool:
-	role = get_settings().override_role
-	return bool(role) and role in frappe.get_roles(user)
+# the settings are read through dux_trace.settings

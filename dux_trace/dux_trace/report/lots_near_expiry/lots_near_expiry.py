@@ -7,6 +7,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, date_diff, flt, getdate, nowdate
 
+from dux_trace import settings
 from dux_trace.permissions import allowed_warehouses, restrict
 
 VALUATION = ("valuation_rate", "value")
@@ -42,9 +43,7 @@ def get_columns():
 def get_data(filters) -> list[dict]:
 	today = getdate(nowdate())
 	horizon = (
-		cint(filters.horizon)
-		if filters.get("horizon") not in (None, "")
-		else cint(frappe.db.get_single_value("Dux Trace Settings", "near_expiry_days"))
+		cint(filters.horizon) if filters.get("horizon") not in (None, "") else settings.near_expiry_days()
 	)
 
 	sle = frappe.qb.DocType("Stock Ledger Entry")

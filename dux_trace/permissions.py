@@ -97,3 +97,50 @@ def restrict(query, field, names: set[str] | None, or_empty: bool = False):
 	if or_empty and not frappe.get_system_settings("apply_strict_user_permissions"):
 		condition = condition | field.isnull() | (field == "")
 	return query.where(condition)
+
+
+# Entry points: one idiom. Every whitelisted method starts with `require(...)` (a doctype's
+# permission, on one document or the doctype), `require_report(...)` or `require_role(...)`; each
+# refuses with a translated PermissionError that says what is missing (the HTTP matrix in
+# tests/integration/test_permission_matrix.py proves every method and role).
+
+
+def require(doctype: str, ptype: str = "read", doc=None, *, message: str | None = None):
+	"""The user's `ptype` on `doc` (a name or a document), or on the doctype when no doc is given;
+	else a PermissionError naming the doctype and the permission."""
+	if not frappe.has_permission(doctype, ptype, doc=doc):
+		frappe.throw(
+			message
+			or frappe._("You are not allowed to {0} {1}.").format(
+				frappe._(ptype), frappe._(doctype) if doc is None else f"{frappe._(doctype)} {_name(doc)}"
+			),
+			frappe.PermissionError,
+		)
+
+
+def require_any(doctype: str, ptypes: tuple[str, ...], *, message: str | None = None):
+	"""One of `ptypes` on the doctype (e.g. create or write: a scan into a new or a saved form)."""
+	if not any(frappe.has_permission(doctype, ptype) for ptype in ptypes):
+		frappe.throw(
+			message or frappe._("You are not allowed to edit {0}.").format(frappe._(doctype)),
+			frappe.PermissionError,
+		)
+
+
+def require_report(report: str, *, message: str | None = None):
+	"""The user may open the report (its roles, and read on its reference doctype)."""
+	if not frappe.get_cached_doc("Report", report).is_permitted():
+		frappe.throw(
+			message or frappe._("You are not allowed to open the {0}.").format(frappe._(report)),
+			frappe.PermissionError,
+		)
+
+
+def require_role(roles, *, message: str):
+	"""One of `roles` (frappe.only_for lets anyone through while tests run: this does not)."""
+	if not set(roles) & set(frappe.get_roles()):
+		frappe.throw(message, frappe.PermissionError)
+
+
+def _name(doc) -> str:
+	return doc if isinstance(doc, str) else doc.name

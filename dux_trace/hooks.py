@@ -167,6 +167,10 @@ override_whitelisted_methods = {
 	"frappe.desk.form.save.savedocs": "dux_trace.overrides.save.savedocs",
 }
 
+# each rule's override records for the roles that read what it protects (rule_overrides.READERS)
+permission_query_conditions = {"Dux Rule Override": "dux_trace.rule_overrides.query_conditions"}
+has_permission = {"Dux Rule Override": "dux_trace.rule_overrides.has_permission"}
+
 export_python_type_annotations = True
 
 # Price grids marked "Re-apply Daily" follow their costs

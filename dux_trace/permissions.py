@@ -111,8 +111,9 @@ def require(doctype: str, ptype: str = "read", doc=None, *, message: str | None 
 	if not frappe.has_permission(doctype, ptype, doc=doc):
 		frappe.throw(
 			message
-			or frappe._("You are not allowed to {0} {1}.").format(
-				frappe._(ptype), frappe._(doctype) if doc is None else f"{frappe._(doctype)} {_name(doc)}"
+			or frappe._("You need the {0} permission on {1}.").format(
+				frappe._(ptype.capitalize()),
+				frappe._(doctype) if doc is None else f"{frappe._(doctype)} {_name(doc)}",
 			),
 			frappe.PermissionError,
 		)

@@ -23,7 +23,7 @@ from dux_trace.core.epcis import (
 	Document,
 	DocumentType,
 	EpcisExportError,
-	Line,
+	EventLine,
 	Movement,
 	Party,
 	Place,
@@ -52,11 +52,11 @@ PACK = "06111234000026"  # the item lot R is repacked into
 
 
 def lait(quantity, lot="L"):
-	return Line("LAIT-1L", LAIT, quantity, "Litre", lot=lot)
+	return EventLine("LAIT-1L", LAIT, quantity, "Litre", lot=lot)
 
 
 def pack(quantity, expiry=None):
-	return Line("LAIT-PACK", PACK, quantity, "Nos", lot="R", expiry=expiry)
+	return EventLine("LAIT-PACK", PACK, quantity, "Nos", lot="R", expiry=expiry)
 
 
 def at(day, hour=9):
@@ -142,7 +142,7 @@ def serial_receipt():
 		at(2, 11),
 		MAGASIN,
 		COMPANY,
-		(Line("ROUTEUR", LAIT, 2, "Nos", serials=("SN-0001", "A/B+1")),),
+		(EventLine("ROUTEUR", LAIT, 2, "Nos", serials=("SN-0001", "A/B+1")),),
 		SUPPLIER,
 	)
 
@@ -277,7 +277,7 @@ def test_outputs_with_different_expiries_are_linked_events_and_inputs_count_once
 		(lait(10), lait(5, lot="L2")),
 		(
 			pack(6, expiry=date(2026, 9, 30)),
-			Line("LAIT-PACK", PACK, 4, "Nos", lot="R2", expiry=date(2026, 10, 31)),
+			EventLine("LAIT-PACK", PACK, 4, "Nos", lot="R2", expiry=date(2026, 10, 31)),
 		),
 	)
 	first, second = epcis.events_of(record)
@@ -313,8 +313,8 @@ def test_problems_are_named_and_nothing_is_exported_while_there_are_any():
 			Place("Quai", None),
 			Party("Dux Test Maroc", "6111234000003"),  # wrong check digit
 			(
-				Line("SANS-GTIN", None, 1, "Nos", lot="X"),
-				Line("MAUVAIS", "06111234000018", 1, "Carton de 6", lot="Lot été"),
+				EventLine("SANS-GTIN", None, 1, "Nos", lot="X"),
+				EventLine("MAUVAIS", "06111234000018", 1, "Carton de 6", lot="Lot été"),
 			),
 			Party("Fournisseur", None),
 		),
@@ -388,7 +388,7 @@ times = st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)).flatmap(
 	)
 )
 lot_lines = st.builds(
-	Line,
+	EventLine,
 	item_code=st.just("X"),
 	gtin=st.sampled_from([LAIT, PACK]),
 	quantity=quantities,
@@ -396,7 +396,7 @@ lot_lines = st.builds(
 	lot=gs1_values,
 )
 serial_lines = st.builds(
-	Line,
+	EventLine,
 	item_code=st.just("S"),
 	gtin=st.sampled_from([LAIT, PACK]),
 	serials=st.lists(gs1_values, min_size=1, max_size=3, unique=True).map(tuple),
@@ -431,7 +431,7 @@ transformations = st.builds(
 	inputs=st.lists(st.one_of(lot_lines, serial_lines), min_size=1, max_size=3).map(tuple),
 	outputs=st.lists(
 		st.builds(
-			Line,
+			EventLine,
 			item_code=st.just("O"),
 			gtin=st.just(PACK),
 			quantity=quantities,
@@ -480,7 +480,7 @@ def test_any_gs1_lot_or_serial_round_trips_through_digital_link(value):
 def test_what_gs1_does_not_allow_is_a_problem(value):
 	allowed = len(value) <= 20 and all(character in GS1_82 for character in value)
 	assert epcis.gs1_value_ok(value) == allowed
-	line = Line("X", LAIT, 1, "Nos", lot=value)
+	line = EventLine("X", LAIT, 1, "Nos", lot=value)
 	record = StockMovement("K", Movement.SCRAP, at(1), MAGASIN, COMPANY, (line,))
 	assert (epcis.problems([record]) == []) == allowed
 
@@ -491,6 +491,6 @@ def test_two_rows_of_one_lot_are_one_element_and_a_serial_twice_is_a_problem():
 	assert event["quantityList"] == [
 		{"epcClass": "https://id.gs1.org/01/06111234000019/10/L", "quantity": 12.5, "uom": "LTR"}
 	]
-	twice = Line("ROUTEUR", LAIT, serials=("SN-1",))
+	twice = EventLine("ROUTEUR", LAIT, serials=("SN-1",))
 	record = StockMovement("DN2", Movement.DELIVERY, at(4), MAGASIN, COMPANY, (twice, twice), ATLAS)
 	assert [(p.subject, p.reason) for p in epcis.problems([record])] == [("SN-1", epcis.DUPLICATE_SERIAL)]

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from dux_trace.core.fefo import (
 	Lot,
 	LotState,
+	LotVerdict,
 	Policy,
 	ShelfLifeRule,
-	Verdict,
 	allocate,
 	check_choice,
 	decide,
@@ -71,7 +71,7 @@ def test_whole_units_only():
 def test_choosing_b_while_a_has_stock_is_flagged_with_what_a_has():
 	issues = check_choice([("B", 100)], [LOT_A, LOT_B], TODAY)
 	assert [(i.verdict, i.earlier_batch_no, i.earlier_qty) for i in issues] == [
-		(Verdict.EARLIER_LOT_AVAILABLE, "A", 500)
+		(LotVerdict.EARLIER_LOT_AVAILABLE, "A", 500)
 	]
 
 
@@ -81,7 +81,7 @@ def test_taking_all_of_a_then_some_of_b_is_fefo():
 
 def test_an_expired_choice_is_a_hard_verdict():
 	(issue,) = check_choice([("OLD", 1)], [EXPIRED, LOT_A], TODAY)
-	assert issue.verdict == Verdict.EXPIRED and issue.verdict.is_hard
+	assert issue.verdict == LotVerdict.EXPIRED and issue.verdict.is_hard
 
 
 @pytest.mark.parametrize(

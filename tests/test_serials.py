@@ -10,7 +10,7 @@ from dux_trace.core.serials import (
 	ScanVerdict,
 	SerialEvent,
 	SerialState,
-	Verdict,
+	SerialVerdict,
 	add_months,
 	after_sales_verdict,
 	check_receipt_scan,
@@ -117,17 +117,17 @@ def test_warranty_covers_its_last_day_only():
 
 def test_the_swap_of_the_seed_unknown_device_was_never_sold_here():
 	result = after_sales_verdict(known=None, events=[], today=TODAY, presented_by="Karim")
-	assert result.verdict is Verdict.NEVER_SOLD and result.verdict.refused and not result.known
+	assert result.verdict is SerialVerdict.NEVER_SOLD and result.verdict.refused and not result.known
 
 
 def test_a_device_still_in_stock_was_never_sold():
 	result = after_sales_verdict(known=IN_SHOP, events=[], today=TODAY)
-	assert result.verdict is Verdict.NEVER_SOLD and result.known and result.in_stock
+	assert result.verdict is SerialVerdict.NEVER_SOLD and result.known and result.in_stock
 
 
 def test_sold_here_with_days_left_under_warranty():
 	result = after_sales_verdict(known=DELIVERED, events=[sale()], today=TODAY, warranty_months=12)
-	assert result.verdict is Verdict.SOLD_HERE and not result.verdict.refused
+	assert result.verdict is SerialVerdict.SOLD_HERE and not result.verdict.refused
 	assert result.sale.voucher_no == "ACC-SINV-0001"
 	assert result.warranty.end == date(2027, 3, 8)
 	assert result.warranty.days_left == 363 and result.warranty.covered
@@ -141,17 +141,17 @@ def test_recorded_warranty_end_wins():
 		warranty_months=12,
 		recorded_warranty_end=date(2026, 3, 1),
 	)
-	assert result.verdict is Verdict.SOLD_HERE and not result.warranty.covered
+	assert result.verdict is SerialVerdict.SOLD_HERE and not result.warranty.covered
 
 
 def test_sold_to_another_customer():
 	result = after_sales_verdict(known=DELIVERED, events=[sale("Karim")], today=TODAY, presented_by="Yassine")
-	assert result.verdict is Verdict.SOLD_TO_ANOTHER_CUSTOMER and result.sale.customer == "Karim"
+	assert result.verdict is SerialVerdict.SOLD_TO_ANOTHER_CUSTOMER and result.sale.customer == "Karim"
 
 
 def test_already_returned_then_only_a_new_sale_counts():
 	returned = after_sales_verdict(known=IN_SHOP, events=[back(), sale()], today=TODAY)
-	assert returned.verdict is Verdict.ALREADY_RETURNED
+	assert returned.verdict is SerialVerdict.ALREADY_RETURNED
 	assert returned.returned.voucher_no == "ACC-SINV-0002"
 	resold = after_sales_verdict(
 		known=DELIVERED,
@@ -159,7 +159,7 @@ def test_already_returned_then_only_a_new_sale_counts():
 		today=TODAY,
 		presented_by="Nadia",
 	)
-	assert resold.verdict is Verdict.SOLD_HERE and resold.sale.voucher_no == "ACC-SINV-0003"
+	assert resold.verdict is SerialVerdict.SOLD_HERE and resold.sale.voucher_no == "ACC-SINV-0003"
 
 
 @given(st.text(max_size=40), st.lists(st.text(max_size=10), max_size=5), st.text(max_size=8))

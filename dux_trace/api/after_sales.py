@@ -9,8 +9,14 @@ serial's sales and returns are read from the Serial and Batch Bundle ledger thro
 import frappe
 from frappe import _
 
-from dux_trace.core.serials import Verdict
-from dux_trace.stock.after_sales import describe, record_check, sale_visible, serial_from_scan, verdict_for
+from dux_trace.core.serials import SerialVerdict
+from dux_trace.stock.after_sales import (
+	describe_result,
+	record_check,
+	sale_visible,
+	serial_from_scan,
+	verdict_for,
+)
 from dux_trace.stock.contention import retried_when_contended
 from dux_trace.stock.throttle import limit
 
@@ -24,10 +30,10 @@ NAMED_CHECKS_PER_MINUTE = 10
 NAMED_CHECKS_PER_DAY = 200
 
 VERDICT_LABELS = {
-	Verdict.SOLD_HERE: "Sold Here",
-	Verdict.SOLD_TO_ANOTHER_CUSTOMER: "Sold To Another Customer",
-	Verdict.NEVER_SOLD: "Never Sold By Us",
-	Verdict.ALREADY_RETURNED: "Already Returned",
+	SerialVerdict.SOLD_HERE: "Sold Here",
+	SerialVerdict.SOLD_TO_ANOTHER_CUSTOMER: "Sold To Another Customer",
+	SerialVerdict.NEVER_SOLD: "Never Sold By Us",
+	SerialVerdict.ALREADY_RETURNED: "Already Returned",
 }
 
 
@@ -50,14 +56,14 @@ def check_serial(serial_no: str, customer: str | None = None) -> dict:
 
 	result, reveal, record = retried_when_contended(check)
 	# the buyer the clerk named may be confirmed; any other only to who may open the sale
-	named = result.verdict == Verdict.SOLD_HERE and customer and record.sold_to == customer
+	named = result.verdict == SerialVerdict.SOLD_HERE and customer and record.sold_to == customer
 	return {
 		"name": record.name,
 		"serial_no": serial,
 		"verdict": result.verdict.value,
 		"verdict_label": _(VERDICT_LABELS[result.verdict]),
 		"refused": result.verdict.refused,
-		"message": describe(serial, result, reveal),  # the record keeps the form without the sale
+		"message": describe_result(serial, result, reveal),  # the record keeps the form without the sale
 		"item_code": record.item_code,
 		"item_name": record.item_name,
 		"sold_to": record.sold_to if reveal or named else None,

@@ -5,8 +5,9 @@ import json
 import frappe
 from frappe import _
 
+from dux_trace.permissions import require
+from dux_trace.stock import fefo
 from dux_trace.stock.documents import OUTGOING, is_outgoing
-from dux_trace.stock.fefo import fefo_warnings
 from dux_trace.stock.lots import batch_lines
 
 
@@ -17,8 +18,8 @@ def check_lots(doc: str | dict) -> list[str]:
 	if not isinstance(values, dict) or values.get("doctype") not in OUTGOING:
 		frappe.throw(_("FEFO checks apply to outgoing stock documents only."))
 	ptype = "write" if values.get("name") and not values.get("__islocal") else "create"
-	frappe.has_permission(values["doctype"], ptype, throw=True)
+	require(values["doctype"], ptype)
 	document = frappe.get_doc(values)
 	if not is_outgoing(document):
 		return []
-	return fefo_warnings(document, batch_lines(document))
+	return fefo.warnings(document, batch_lines(document))

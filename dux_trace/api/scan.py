@@ -9,7 +9,7 @@ from frappe import _
 
 from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
-from dux_trace.stock.scan import describe, item_by_barcode, plain_lookup
+from dux_trace.stock.scan import describe_scan_error, item_by_barcode, plain_lookup
 from dux_trace.stock.throttle import limit_lookups
 
 
@@ -22,7 +22,7 @@ def parse_scan(code: str) -> dict:
 	try:
 		scan = read_scan(code)
 	except Gs1Error as error:
-		frappe.throw(describe(error), title=_("Scan Not Understood"))
+		frappe.throw(describe_scan_error(error), title=_("Scan Not Understood"))
 
 	result = frappe._dict(
 		kind=scan.kind.value,

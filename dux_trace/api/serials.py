@@ -1,7 +1,7 @@
 """Serial scan dialog: each scan checked at once, before the row is filled.
 
 The dialog (public/js/serial_scan.js) calls `check_scan` for every serial read by the scanner and
-shows the answer in the dialog; the document's own validation (overrides.serials) checks again on
+shows the answer in the dialog; the document's own validation (stock.serial_rules) checks again on
 save and submit, so nothing depends on the dialog having been used.
 """
 
@@ -21,7 +21,7 @@ from dux_trace.core.serials import (
 	normalise,
 )
 from dux_trace.stock.documents import RECEIPTS, SALES
-from dux_trace.stock.scan import describe, item_by_barcode, too_long_serial
+from dux_trace.stock.scan import describe_scan_error, item_by_barcode, too_long_serial
 from dux_trace.stock.serials import held_elsewhere, receipt_message, sale_message, serial_states
 from dux_trace.stock.throttle import limit_lookups
 
@@ -87,7 +87,7 @@ def serial_in_scan(scan: str, item_code: str) -> tuple[str, str | None]:
 		parsed = read_scan(scan)
 	except Gs1Error as error:
 		if error.code != Gs1ErrorCode.BAD_CHECK_DIGIT:
-			return serial[:MAX_SERIAL_LENGTH], describe(error)
+			return serial[:MAX_SERIAL_LENGTH], describe_scan_error(error)
 		return serial, None  # digits with a wrong GTIN check digit: a serial, not a GTIN
 	if parsed.kind != ScanKind.GS1:
 		if impossible_serial(serial):

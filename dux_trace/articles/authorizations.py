@@ -1,7 +1,7 @@
 """Authorizations on every sales document: the rows whose item needs an authorization nobody
 holds on the posting date are refused (see dux_trace.core.authorizations); a user holding the
-settings' *Authorization Override Role* passes with a reason, recorded in Dux Authorization
-Override. Party Specific Item restrictions (ERPNext filters only the item search with them) are
+settings' *Authorization Override Role* passes with a reason, recorded as a Dux Rule Override
+(rule_overrides). Party Specific Item restrictions (ERPNext filters only the item search with them) are
 enforced on save too.
 
 Queries per document, whatever its number of rows: the items' required types (1), their groups'
@@ -18,6 +18,7 @@ from frappe import _
 from frappe.utils import getdate, now_datetime, nowdate, strip_html
 from frappe.utils.nestedset import get_ancestors_of
 
+from dux_trace import rule_overrides
 from dux_trace.core.authorizations import (
 	AuthorizationType,
 	Context,
@@ -154,7 +155,7 @@ def missing_authorizations(doc) -> list[Missing]:
 	return missing(rows, types, Context(doc.get("customer"), frozenset(frappe.get_roles()), on, held))
 
 
-def describe(gap: Missing) -> str:
+def describe_gap(gap: Missing) -> str:
 	kind = frappe.bold(_(gap.authorization_type))
 	item = frappe.bold(gap.item_code)
 	if gap.holder == Holder.SELLING_USER:
@@ -176,17 +177,28 @@ def validate_authorizations(doc):
 	gaps = missing_authorizations(doc)
 	if not gaps:
 		return
-	role = frappe.db.get_single_value("Dux Trace Settings", "authorization_override_role")
-	if role and role in frappe.get_roles() and (doc.get(REASON_FIELD) or "").strip():
-		doc.flags.dux_authorization_overrides = gaps
+	what = "<br>".join(describe_gap(gap) for gap in gaps)
+	if rule_overrides.may_pass(rule_overrides.AUTHORIZATION, doc, REASON_FIELD):
+		lines = [
+			{
+				"customer": doc.get("customer"),
+				"item_code": gap.item_code,
+				"authorization_type": gap.authorization_type,
+			}
+			for gap in gaps
+		]
+		reason = rule_overrides.reason_given(doc, REASON_FIELD)
+		rule_overrides.hold(doc, rule_overrides.AUTHORIZATION, rule_overrides.OVERRIDDEN, what, lines, reason)
 		return
-	message = "<br>".join(describe(gap) for gap in gaps)
-	if role:
-		message += "<br><br>" + _(
-			"A user with the role {0} may sell it anyway with an Authorization Override Reason."
-		).format(frappe.bold(_(role)))
 	queue_refusals(doc, gaps)
-	frappe.throw(message, AuthorizationMissingError, title=_("Authorization Missing"))
+	rule_overrides.refuse(
+		rule_overrides.AUTHORIZATION,
+		what,
+		hint=_("A user with the role {0} may sell it anyway with an Authorization Override Reason."),
+		otherwise="",
+		exc=AuthorizationMissingError,
+		title=_("Authorization Missing"),
+	)
 
 
 REFUSAL_JOB = "dux_trace.articles.authorizations.record_refusals"
@@ -207,7 +219,7 @@ def queue_refusals(doc, gaps: list[Missing]):
 			or (doc.get("party_name") if doc.get("quotation_to") == "Customer" else None),
 			"item_code": gap.item_code,
 			"authorization_type": gap.authorization_type,
-			"message": strip_html(describe(gap)),
+			"message": strip_html(describe_gap(gap)),
 		}
 		for gap in gaps
 	]
@@ -225,23 +237,6 @@ def record_refusals(refusals: list[dict]):
 	"""Background job: one Dux Authorization Refusal per missing authorization."""
 	for refusal in refusals:
 		frappe.get_doc({"doctype": "Dux Authorization Refusal", **refusal}).insert(ignore_permissions=True)
-
-
-def record_overrides(doc):
-	for gap in doc.flags.get("dux_authorization_overrides") or []:
-		frappe.get_doc(
-			{
-				"doctype": "Dux Authorization Override",
-				"reference_doctype": doc.doctype,
-				"reference_name": doc.name,
-				"customer": doc.get("customer"),
-				"item_code": gap.item_code,
-				"authorization_type": gap.authorization_type,
-				"user": frappe.session.user,
-				"timestamp": now_datetime(),
-				"reason": doc.get(REASON_FIELD),
-			}
-		).insert(ignore_permissions=True)
 
 
 PARTY_ITEMS_KEY = "dux_trace:customers_with_party_specific_items"

@@ -50,9 +50,9 @@ def dot_stock(
 ) -> list[dict]:
 	"""Stock per DOT-tracked item (variant) x DOT: quantity, age in months, flag when older than
 	`max_age_years`."""
-	from dux_trace.stock.trace import lot_balances
+	from dux_trace.stock.trace import lot_balance_query
 
-	query, entry, _bundle = lot_balances()
+	query, entry, _bundle = lot_balance_query()
 	batch = frappe.qb.DocType("Batch")
 	item = frappe.qb.DocType("Item")
 	query = (

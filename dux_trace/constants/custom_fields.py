@@ -18,7 +18,7 @@ FEFO_OVERRIDE_REASON = {
 	# only where a later lot was chosen (the warnings of the last save say so), or once filled in
 	"depends_on": "eval:doc.dux_fefo_warnings || doc.dux_fefo_override_reason",
 	"description": "Needed only when a later-expiring lot must leave before an earlier one and the FEFO "
-	"policy blocks it; recorded in FEFO Override.",
+	"policy blocks it; recorded in Dux Rule Override.",
 }
 
 #: the FEFO warnings of the last save: the form shows them above the document until the next save
@@ -247,7 +247,7 @@ AUTHORIZATION_OVERRIDE_REASON = {
 	"fieldtype": "Small Text",
 	"no_copy": 1,
 	"depends_on": "eval:doc.dux_authorization_override_reason || (doc.docstatus == 0 && (doc.items || []).some(r => r.dux_needs_authorization))",
-	"description": "Needed only to sell an item without the authorization it requires, if your role allows it; recorded in Dux Authorization Override.",
+	"description": "Needed only to sell an item without the authorization it requires, if your role allows it; recorded in Dux Rule Override.",
 }
 
 SELLING_ROW_FIELDS = [
@@ -296,7 +296,6 @@ ITEM_AUTHORIZATION_FIELDS = [
 	},
 ]
 
-SELLING_DOCTYPES = SELLING
 
 SERIAL_ROW_DOCTYPES = (
 	"Purchase Receipt Item",
@@ -441,9 +440,9 @@ CUSTOM_FIELDS["Item Group"].append(
 		"description": "Every item of the group (and its sub-groups) requires these.",
 	}
 )
-for _doctype in SELLING_DOCTYPES:
+for _doctype in SELLING:
 	CUSTOM_FIELDS.setdefault(f"{_doctype} Item", []).extend(SELLING_ROW_FIELDS)
-for _doctype in SELLING_DOCTYPES:
+for _doctype in SELLING:
 	after = "dux_fefo_override_reason" if _doctype in CUSTOM_FIELDS else "items"
 	CUSTOM_FIELDS.setdefault(_doctype, []).append({**DISCOUNT_OVERRIDE_REASON, "insert_after": after})
 	CUSTOM_FIELDS[_doctype].append(

@@ -163,7 +163,7 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Line:
+class EventLine:
 	"""Quantity of one item: a lot (`lot`, `quantity` in `unit`) or serials (`serials`)."""
 
 	item_code: str
@@ -186,7 +186,7 @@ class StockMovement:
 	time: datetime
 	place: Place
 	company: Party
-	lines: tuple[Line, ...]
+	lines: tuple[EventLine, ...]
 	party: Party | None = None
 	documents: tuple[Document, ...] = ()
 
@@ -200,8 +200,8 @@ class Transformation:
 	time: datetime
 	place: Place
 	company: Party
-	inputs: tuple[Line, ...]
-	outputs: tuple[Line, ...]
+	inputs: tuple[EventLine, ...]
+	outputs: tuple[EventLine, ...]
 	documents: tuple[Document, ...] = ()
 
 
@@ -337,7 +337,7 @@ def problems(records: Iterable[Record]) -> list[Problem]:
 	return found
 
 
-def _line_problems(key: str, line: Line) -> list[Problem]:
+def _line_problems(key: str, line: EventLine) -> list[Problem]:
 	found = []
 	if not line.gtin:
 		found.append(Problem(key, line.item_code, NO_GTIN))
@@ -422,7 +422,7 @@ def _object_event(record: StockMovement) -> dict:
 
 
 def _transformation_events(record: Transformation) -> list[dict]:
-	groups: dict[date | None, list[Line]] = {}
+	groups: dict[date | None, list[EventLine]] = {}
 	for line in record.outputs:
 		groups.setdefault(line.expiry, []).append(line)
 	linked = len(groups) > 1
@@ -451,7 +451,7 @@ def _head(kind: str, time: datetime) -> dict:
 	return {"type": kind, "eventTime": _time(time), "eventTimeZoneOffset": _offset(time)}
 
 
-def _lines(event: dict, side: str, lines: Iterable[Line]) -> None:
+def _lines(event: dict, side: str, lines: Iterable[EventLine]) -> None:
 	lines = list(lines)
 	serials = [serial_uri(line.gtin, s) for line in lines for s in line.serials]
 	quantities = _quantities(lines)
@@ -461,7 +461,7 @@ def _lines(event: dict, side: str, lines: Iterable[Line]) -> None:
 		event[f"{side}QuantityList"] = quantities
 
 
-def _quantities(lines: Iterable[Line]) -> list[dict]:
+def _quantities(lines: Iterable[EventLine]) -> list[dict]:
 	"""The quantityList of these lines: one element per lot and unit, the quantities of the lines
 	of the same lot added (two rows of one lot on a delivery note)."""
 	totals: dict[tuple[str, str | None], Decimal] = {}

@@ -147,7 +147,7 @@ def allocate(
 	return AllocationResult(tuple(allocations), float(qty), shortfall, tuple(skipped))
 
 
-class Verdict(str, Enum):
+class LotVerdict(str, Enum):
 	OK = "OK"
 	EXPIRED = "Expired"
 	BLOCKED = "Blocked"
@@ -159,12 +159,12 @@ class Verdict(str, Enum):
 	@property
 	def is_hard(self) -> bool:
 		"""Hard verdicts block whatever the policy or the user's role."""
-		return self in (Verdict.EXPIRED, Verdict.BLOCKED, Verdict.BELOW_MIN_SHELF_LIFE)
+		return self in (LotVerdict.EXPIRED, LotVerdict.BLOCKED, LotVerdict.BELOW_MIN_SHELF_LIFE)
 
 
 @dataclass(frozen=True)
 class ChoiceIssue:
-	verdict: Verdict
+	verdict: LotVerdict
 	batch_no: str
 	earlier_batch_no: str | None = None
 	earlier_expiry: date | None = None
@@ -174,9 +174,9 @@ class ChoiceIssue:
 
 
 _STATE_VERDICT = {
-	LotState.EXPIRED: Verdict.EXPIRED,
-	LotState.BLOCKED: Verdict.BLOCKED,
-	LotState.BELOW_MIN_SHELF_LIFE: Verdict.BELOW_MIN_SHELF_LIFE,
+	LotState.EXPIRED: LotVerdict.EXPIRED,
+	LotState.BLOCKED: LotVerdict.BLOCKED,
+	LotState.BELOW_MIN_SHELF_LIFE: LotVerdict.BELOW_MIN_SHELF_LIFE,
 }
 
 
@@ -200,7 +200,7 @@ def check_choice(
 	for batch_no, qty in taken.items():
 		lot = by_batch.get(batch_no)
 		if lot is None:
-			issues.append(ChoiceIssue(Verdict.UNKNOWN_LOT, batch_no))
+			issues.append(ChoiceIssue(LotVerdict.UNKNOWN_LOT, batch_no))
 			continue
 		state = lot_state(lot, on_date, rule)
 		if state != LotState.USABLE:
@@ -214,7 +214,7 @@ def check_choice(
 			)
 			continue
 		if qty > lot.qty + EPSILON:
-			issues.append(ChoiceIssue(Verdict.INSUFFICIENT_QTY, batch_no, expiry_date=lot.expiry_date))
+			issues.append(ChoiceIssue(LotVerdict.INSUFFICIENT_QTY, batch_no, expiry_date=lot.expiry_date))
 		for earlier in sort_fefo(by_batch.values()):
 			if fefo_key(earlier) >= fefo_key(lot) or earlier.expiry_date == lot.expiry_date:
 				break
@@ -224,7 +224,7 @@ def check_choice(
 			if free > EPSILON:
 				issues.append(
 					ChoiceIssue(
-						Verdict.EARLIER_LOT_AVAILABLE,
+						LotVerdict.EARLIER_LOT_AVAILABLE,
 						batch_no,
 						earlier_batch_no=earlier.batch_no,
 						earlier_expiry=earlier.expiry_date,
@@ -254,7 +254,7 @@ def decide(issues: Sequence[ChoiceIssue], policy: Policy | str, has_override: bo
 	(BLOCK) — a user with the override role passes a block by giving a reason."""
 	policy = Policy(policy)
 	hard = [i for i in issues if i.verdict.is_hard]
-	soft = tuple(i for i in issues if i.verdict == Verdict.EARLIER_LOT_AVAILABLE)
+	soft = tuple(i for i in issues if i.verdict == LotVerdict.EARLIER_LOT_AVAILABLE)
 	if hard:
 		return Decision(block=True, warn=(), needs_reason=False)
 	if not soft or policy == Policy.OFF:

@@ -96,7 +96,7 @@ class OnHand:
 
 
 @dataclass
-class Line:
+class BalanceLine:
 	kind: str
 	qty: float
 	party: str | None = None
@@ -110,7 +110,7 @@ class Line:
 
 @dataclass
 class Balance:
-	lines: list[Line]
+	lines: list[BalanceLine]
 	on_hand: list[OnHand]
 	totals: dict[str, float]
 	received: float
@@ -136,7 +136,7 @@ def balance(movements: Iterable[Movement], on_hand: Iterable[OnHand]) -> Balance
 	movements = list(movements)
 	on_hand = [row for row in on_hand if _round(row.qty) != 0]
 	totals = dict.fromkeys(KINDS, 0.0)
-	groups: dict[tuple, Line] = {}
+	groups: dict[tuple, BalanceLine] = {}
 	for m in movements:
 		kind = m.kind if m.kind in totals else OTHER
 		totals[kind] += m.qty
@@ -147,7 +147,7 @@ def balance(movements: Iterable[Movement], on_hand: Iterable[OnHand]) -> Balance
 		)
 		line = groups.get(key)
 		if line is None:
-			line = groups[key] = Line(
+			line = groups[key] = BalanceLine(
 				kind=kind,
 				qty=0.0,
 				party=m.party,

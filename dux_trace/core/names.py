@@ -15,7 +15,7 @@ Everything else GS1 allows in a lot (AI 10) or a serial (AI 21) stays allowed: l
 ``! % & ( ) * + , - . / : ; = ? _`` (GS1's 82-character set less its quotes, `<` and `>`), and
 any other printable character (accents, spaces inside the name).
 
-Plain values in, plain values out: the glue (`dux_trace.overrides.lot_names`) turns a refusal into a
+Plain values in, plain values out: the glue (`dux_trace.stock.names`) turns a refusal into a
 translated message.
 """
 

@@ -242,7 +242,7 @@ class SerialEvent:
 	customer: str | None
 
 
-class Verdict(str, Enum):
+class SerialVerdict(str, Enum):
 	SOLD_HERE = "Sold Here"
 	SOLD_TO_ANOTHER_CUSTOMER = "Sold To Another Customer"
 	NEVER_SOLD = "Never Sold By Us"
@@ -250,12 +250,12 @@ class Verdict(str, Enum):
 
 	@property
 	def refused(self) -> bool:
-		return self is not Verdict.SOLD_HERE
+		return self is not SerialVerdict.SOLD_HERE
 
 
 @dataclass(frozen=True)
 class AfterSalesResult:
-	verdict: Verdict
+	verdict: SerialVerdict
 	known: SerialState | None  # ERPNext's record of the serial; None: an unknown serial
 	sale: SerialEvent | None = None
 	returned: SerialEvent | None = None
@@ -281,11 +281,11 @@ def after_sales_verdict(
 	`events`: the serial's sales and returns in any order. The warranty end recorded on the serial
 	at sale (ERPNext's Serial No warranty expiry) wins over one computed from the item's terms."""
 	if known is None:
-		return AfterSalesResult(Verdict.NEVER_SOLD, known=None)
+		return AfterSalesResult(SerialVerdict.NEVER_SOLD, known=None)
 	ordered = sorted(events, key=lambda event: event.posted)
 	sales = [index for index, event in enumerate(ordered) if event.kind is Movement.SALE]
 	if not sales:
-		return AfterSalesResult(Verdict.NEVER_SOLD, known=known)
+		return AfterSalesResult(SerialVerdict.NEVER_SOLD, known=known)
 	sale = ordered[sales[-1]]
 	later_returns = [event for event in ordered[sales[-1] + 1 :] if event.kind is Movement.RETURN]
 	end = recorded_warranty_end or warranty_end(
@@ -294,7 +294,7 @@ def after_sales_verdict(
 	warranty = warranty_on(end, today)
 	if later_returns:
 		return AfterSalesResult(
-			Verdict.ALREADY_RETURNED,
+			SerialVerdict.ALREADY_RETURNED,
 			known=known,
 			sale=sale,
 			returned=later_returns[-1],
@@ -302,9 +302,9 @@ def after_sales_verdict(
 		)
 	if presented_by and sale.customer and presented_by != sale.customer:
 		return AfterSalesResult(
-			Verdict.SOLD_TO_ANOTHER_CUSTOMER,
+			SerialVerdict.SOLD_TO_ANOTHER_CUSTOMER,
 			known=known,
 			sale=sale,
 			warranty=warranty,
 		)
-	return AfterSalesResult(Verdict.SOLD_HERE, known=known, sale=sale, warranty=warranty)
+	return AfterSalesResult(SerialVerdict.SOLD_HERE, known=known, sale=sale, warranty=warranty)

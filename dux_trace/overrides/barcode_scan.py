@@ -20,7 +20,7 @@ from dux_trace import compat
 from dux_trace.core.gs1 import MAX_SCAN_LENGTH, Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.stock.lots import ensure_lot
-from dux_trace.stock.scan import describe, item_by_barcode, remember_scan
+from dux_trace.stock.scan import describe_scan_error, item_by_barcode, remember_scan
 from dux_trace.stock.throttle import limit_lookups
 
 
@@ -32,7 +32,7 @@ def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
 	frappe.has_permission("Item", "read", throw=True)
 	limit_lookups()
 	if len(search_value or "") > MAX_SCAN_LENGTH:
-		frappe.throw(describe(Gs1Error(Gs1ErrorCode.TOO_LONG, str(len(search_value)))))
+		frappe.throw(describe_scan_error(Gs1Error(Gs1ErrorCode.TOO_LONG, str(len(search_value)))))
 	result = compat.scan_barcode(search_value, ctx) or gs1_scan(search_value, ctx) or {}
 	if result.get("serial_no"):
 		remember_scan(result["serial_no"])
@@ -85,7 +85,7 @@ def gs1_scan(text: str, ctx: dict | str | None = None) -> dict | None:
 	try:
 		scan = read_scan(text, allow_plain=True)
 	except Gs1Error as error:
-		frappe.throw(describe(error), title=_("Scan Not Understood"))
+		frappe.throw(describe_scan_error(error), title=_("Scan Not Understood"))
 	if scan.kind != ScanKind.GS1 or not scan.gtin:
 		return None
 	barcodes = gtin_candidates(scan.gtin)

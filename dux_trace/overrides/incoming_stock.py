@@ -10,10 +10,10 @@ lot with an expiry date.
 import frappe
 from frappe import _
 
-from dux_trace.overrides.lot_names import refuse_receipt_lot
 from dux_trace.stock.documents import incoming_rows
 from dux_trace.stock.items import forget
 from dux_trace.stock.lots import LotWithoutExpiryError, ensure_lot
+from dux_trace.stock.names import refuse_receipt_lot
 
 
 def before_validate(doc, method=None):

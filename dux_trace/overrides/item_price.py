@@ -1,6 +1,7 @@
 """Item Price: no selling price below its item's floor by accident (pricing.floor)."""
 
-from dux_trace.pricing.floor import record_override, validate_item_price
+from dux_trace import rule_overrides
+from dux_trace.pricing.floor import validate_item_price
 
 
 def validate(doc, method=None):
@@ -8,4 +9,4 @@ def validate(doc, method=None):
 
 
 def on_update(doc, method=None):
-	record_override(doc)
+	rule_overrides.record_held(doc)

@@ -1,13 +1,10 @@
 """Selling documents (Quotation, Sales Order, Delivery Note, Sales Invoice, POS Invoice): the
 article rules that apply to every sale (what the customer may buy, authorizations, the maximum
-discount)."""
+discount); the rules passed with a role and a reason are recorded on submit."""
 
-from dux_trace.articles.authorizations import (
-	record_overrides,
-	validate_authorizations,
-	validate_party_specific_items,
-)
-from dux_trace.pricing.discounts import record_override, validate_max_discount
+from dux_trace import rule_overrides
+from dux_trace.articles.authorizations import validate_authorizations, validate_party_specific_items
+from dux_trace.pricing.discounts import validate_max_discount
 
 
 def validate(doc, method=None):
@@ -17,5 +14,4 @@ def validate(doc, method=None):
 
 
 def on_submit(doc, method=None):
-	record_override(doc)
-	record_overrides(doc)
+	rule_overrides.record_held(doc)

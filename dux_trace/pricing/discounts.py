@@ -5,22 +5,20 @@ ERPNext checks only a row's `discount_percentage` against Item.max_discount: a d
 percentage escapes it. Here each row's effective discount is read from ERPNext's own `net_rate`
 (after the row's and the document's discounts, computed by its controller before the `validate`
 hook) against its `price_list_rate`. A row over the maximum is refused, unless the user holds the
-settings' *Discount Override Role* and gives a reason, which is then recorded on the document.
+settings' *Discount Override Role* and gives a reason, recorded on submit (rule_overrides).
 """
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
+from dux_trace import rule_overrides
 from dux_trace.core.pricing import effective_discount, exceeds_max_discount, round_percent
 from dux_trace.pricing.costs import currency_digits
-from dux_trace.pricing.override import pass_or_refuse, record
 from dux_trace.pricing.sentences import number_text
 from dux_trace.stock.items import item_facts
 
 REASON_FIELD = "dux_discount_override_reason"
-#: what the rule said, kept from validate to submit for the timeline
-FLAG = "dux_discount_override"
 
 
 class MaxDiscountExceededError(frappe.ValidationError):
@@ -55,23 +53,14 @@ def validate_max_discount(doc):
 		)
 		for row, maximum, given in over
 	)
-	pass_or_refuse(
+	rule_overrides.pass_or_refuse(
 		doc,
+		rule_overrides.MAXIMUM_DISCOUNT,
 		reason_field=REASON_FIELD,
-		flag=FLAG,
 		what=lines,
+		lines=[{"item_code": row.item_code, "customer": doc.get("customer")} for row, _max, _given in over],
 		hint=_("A user with the role {0} may allow it with a Discount Override Reason."),
 		otherwise=_("Lower the discount, or raise the item's Max Discount."),
 		exc=MaxDiscountExceededError,
 		title=_("Discount Above the Maximum"),
-	)
-
-
-def record_override(doc):
-	"""On submit: the override (who, which rows, why) goes into the document's timeline."""
-	record(
-		doc,
-		reason_field=REASON_FIELD,
-		flag=FLAG,
-		sentence=_("Discount above the maximum allowed by {0}: {1}<br>{2}"),
 	)

@@ -20,11 +20,10 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
-from dux_trace import settings
+from dux_trace import rule_overrides, settings
 from dux_trace.core.pricing import Basis, dec, price_from_markup
 from dux_trace.permissions import can_see_costs
 from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
-from dux_trace.pricing.override import pass_or_refuse, record
 from dux_trace.pricing.sentences import percent_text
 
 REASON_FIELD = "dux_price_override_reason"
@@ -96,8 +95,8 @@ def card_company() -> str | None:
 
 def validate_item_price(doc):
 	"""Item Price before save: a new or changed selling price below its item's floor is refused
-	without the override role and a reason (doc.flags.dux_price_override keeps the sentence for
-	record_override, on update)."""
+	without the override role and a reason; the pass, or the warning saved past, is recorded on
+	update (rule_overrides)."""
 	if not doc.get("selling") or not flt(doc.price_list_rate):
 		return
 	if not (doc.is_new() or doc.has_value_changed("price_list_rate")):
@@ -126,35 +125,19 @@ def validate_item_price(doc):
 	if not floor.below(per_stock_unit):
 		return
 	message = below_message(per_stock_unit, floor, doc.currency)
+	lines = [{"item_code": doc.item_code, "customer": doc.get("customer")}]
 	if not settings.refuse_below_minimum_price():
-		doc.flags.dux_price_below = message
+		rule_overrides.hold(doc, rule_overrides.PRICE_FLOOR, rule_overrides.WARNED, message, lines)
 		frappe.msgprint(message, title=_("Price Below the Minimum"), indicator="orange", alert=True)
 		return
-	pass_or_refuse(
+	rule_overrides.pass_or_refuse(
 		doc,
+		rule_overrides.PRICE_FLOOR,
 		reason_field=REASON_FIELD,
-		flag="dux_price_override",
 		what=message,
+		lines=lines,
 		hint=_("A user with the role {0} may allow it with a Price Override Reason."),
 		otherwise=_("Raise the price, or lower the minimum margin."),
 		exc=PriceBelowMinimumError,
 		title=_("Price Below the Minimum"),
-	)
-
-
-def record_override(doc):
-	"""Item Price on update: the override (who, the price, why), or who saved it below the minimum
-	when the settings only warn, goes into its timeline."""
-	if doc.flags.get("dux_price_below"):
-		doc.add_comment(
-			"Info",
-			_("Price below the minimum saved by {0}: {1}").format(
-				frappe.session.user, doc.flags.pop("dux_price_below")
-			),
-		)
-	record(
-		doc,
-		reason_field=REASON_FIELD,
-		flag="dux_price_override",
-		sentence=_("Price below the minimum allowed by {0}: {1}<br>{2}"),
 	)

@@ -13,13 +13,12 @@ from dux_trace.core.gs1 import parse_scan as read_scan
 from dux_trace.core.serials import (
 	AfterSalesResult,
 	SerialState,
-	Verdict,
+	SerialVerdict,
 	after_sales_verdict,
 	impossible_serial,
 	normalise,
 )
-from dux_trace.stock.scan import describe as describe_scan_error
-from dux_trace.stock.scan import too_long_serial
+from dux_trace.stock.scan import describe_scan_error, too_long_serial
 from dux_trace.stock.serials import serial_events
 
 
@@ -73,7 +72,7 @@ def sale_visible(result: AfterSalesResult) -> bool:
 	return all(frappe.has_permission(d.voucher_type, "read", d.voucher_no) for d in documents)
 
 
-def describe(serial: str, result: AfterSalesResult, reveal: bool = True, stored: bool = False) -> str:
+def describe_result(serial: str, result: AfterSalesResult, reveal: bool = True, stored: bool = False) -> str:
 	"""The verdict in words; without `reveal`, the sale's buyer and documents are left out.
 	`stored`: the form kept on the After-Sales Check, which any of its readers sees (the buyer and
 	documents left out, without addressing the reader)."""
@@ -81,19 +80,19 @@ def describe(serial: str, result: AfterSalesResult, reveal: bool = True, stored:
 	sale = result.sale
 	if stored:
 		reveal = False
-	if not reveal and result.verdict != Verdict.NEVER_SOLD:
+	if not reveal and result.verdict != SerialVerdict.NEVER_SOLD:
 		date = frappe.format(sale.posted.date(), {"fieldtype": "Date"})
 		sold = (
 			_("Sold on {0}.").format(date)
 			if stored
 			else _("Sold on {0}, on a document you are not allowed to open.").format(date)
 		)
-		if result.verdict == Verdict.ALREADY_RETURNED:
+		if result.verdict == SerialVerdict.ALREADY_RETURNED:
 			return _("Serial No {0} was already returned.").format(bold) + " " + sold
-		if result.verdict == Verdict.SOLD_TO_ANOTHER_CUSTOMER:
+		if result.verdict == SerialVerdict.SOLD_TO_ANOTHER_CUSTOMER:
 			return _("Serial No {0} was sold to another customer.").format(bold) + " " + sold
 		return sold + " " + describe_warranty(result)
-	if result.verdict == Verdict.NEVER_SOLD:
+	if result.verdict == SerialVerdict.NEVER_SOLD:
 		if not result.known:
 			return _("Serial No {0} is unknown: this device was not bought here.").format(bold)
 		if result.in_stock:
@@ -104,7 +103,7 @@ def describe(serial: str, result: AfterSalesResult, reveal: bool = True, stored:
 		frappe.format(sale.posted.date(), {"fieldtype": "Date"}),
 		f"{_(sale.voucher_type)} {sale.voucher_no}",
 	)
-	if result.verdict == Verdict.ALREADY_RETURNED:
+	if result.verdict == SerialVerdict.ALREADY_RETURNED:
 		return (
 			_("Serial No {0} was already returned ({1}).").format(
 				bold, f"{_(result.returned.voucher_type)} {result.returned.voucher_no}"
@@ -112,7 +111,7 @@ def describe(serial: str, result: AfterSalesResult, reveal: bool = True, stored:
 			+ " "
 			+ sold
 		)
-	if result.verdict == Verdict.SOLD_TO_ANOTHER_CUSTOMER:
+	if result.verdict == SerialVerdict.SOLD_TO_ANOTHER_CUSTOMER:
 		return _("Serial No {0} was sold to another customer.").format(bold) + " " + sold
 	return sold + " " + describe_warranty(result)
 
@@ -130,7 +129,7 @@ def describe_warranty(result: AfterSalesResult) -> str:
 def record_check(serial: str, customer: str | None, result: AfterSalesResult):
 	"""The check, recorded. The buyer and documents are kept whole in the fields of permission
 	level 1 (System Manager); the message every reader of the check sees leaves them out, whoever
-	made the check (`describe(..., stored=True)`): an Accounts User's check must not show the buyer
+	made the check (`describe_result(..., stored=True)`): an Accounts User's check must not show the buyer
 	to a Stock Manager who may not read the invoice."""
 	sale, warranty = result.sale, result.warranty
 	doc = frappe.get_doc(
@@ -152,7 +151,7 @@ def record_check(serial: str, customer: str | None, result: AfterSalesResult):
 			"under_warranty": int(bool(warranty and warranty.covered)),
 			"return_document_type": result.returned.voucher_type if result.returned else None,
 			"return_document": result.returned.voucher_no if result.returned else None,
-			"message": describe(serial, result, stored=True),
+			"message": describe_result(serial, result, stored=True),
 		}
 	)
 	doc.insert(ignore_permissions=True)  # the caller's right to check was verified above
@@ -165,10 +164,13 @@ def check_warranty_claim(doc):
 	if not doc.get("serial_no") or doc.docstatus == 2:
 		return
 	result = verdict_for(doc.serial_no, doc.get("customer"))
-	if result.verdict == Verdict.SOLD_HERE:
+	if result.verdict == SerialVerdict.SOLD_HERE:
 		return
-	message = describe(doc.serial_no, result, reveal=sale_visible(result))
-	if result.verdict in (Verdict.NEVER_SOLD, Verdict.ALREADY_RETURNED) and settings.warranty_claim_blocks():
+	message = describe_result(doc.serial_no, result, reveal=sale_visible(result))
+	if (
+		result.verdict in (SerialVerdict.NEVER_SOLD, SerialVerdict.ALREADY_RETURNED)
+		and settings.warranty_claim_blocks()
+	):
 		frappe.throw(message, title=_("Warranty Claim Refused"))
 	frappe.msgprint(message, title=_("After-Sales Check"), indicator="orange")
 

@@ -29,7 +29,7 @@ QTY_TOLERANCE = 1e-6
 def lock_for_submit(doc) -> dict[tuple[str, str], object]:
 	"""Before an outgoing document posts its stock: lock the Bins of its items and warehouses, in
 	one order (by name), until the transaction ends. Returns their versions, {(item, warehouse):
-	modified}, the latest committed (a locking read): see `lots.lot_balances`.
+	modified}, the latest committed (a locking read): see `lots.lot_qtys_in_warehouse`.
 
 	Sellers of the same stock then queue here, one after the other, before anything is posted;
 	without it, eight deliveries of one lot at the same moment deadlock on the row and gap locks

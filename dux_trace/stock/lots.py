@@ -24,7 +24,7 @@ DOT_FIELD = "dux_dot_tracked"
 
 
 @dataclass
-class Line:
+class LotLine:
 	"""One outgoing row of a batch item."""
 
 	row: object
@@ -35,13 +35,13 @@ class Line:
 	dated: bool
 
 
-def batch_lines(doc) -> list[Line]:
+def batch_lines(doc) -> list[LotLine]:
 	rows = outgoing_rows(doc)
 	if not rows:
 		return []
 	items = items_where(doc, {row.item_code for row in rows}, "has_batch_no")
 	return [
-		Line(
+		LotLine(
 			row=row,
 			item_code=row.item_code,
 			warehouse=row.get(OUTGOING[doc.doctype].warehouse),
@@ -75,7 +75,7 @@ def lots_in_warehouse(item_code: str, warehouse: str, doc) -> list[Lot]:
 
 
 def read_lots(item_code: str, warehouse: str, doc) -> list[Lot]:
-	qty_by_batch = lot_balances(item_code, warehouse, doc)
+	qty_by_batch = lot_qtys_in_warehouse(item_code, warehouse, doc)
 	return [
 		Lot(
 			batch_no=batch.name,
@@ -96,7 +96,7 @@ BALANCE_SECONDS = 15 * 60
 BIN_VERSIONS = "dux_bin_versions"
 
 
-def lot_balances(item_code: str, warehouse: str, doc) -> dict[str, float]:
+def lot_qtys_in_warehouse(item_code: str, warehouse: str, doc) -> dict[str, float]:
 	"""{lot: quantity} of the item in the warehouse at the document's posting time: ERPNext's
 	batch-wise balance, read once for a save and its submit when no stock of the item moved in the
 	warehouse in between.
@@ -218,7 +218,7 @@ def batch_details(batch_nos: Iterable[str]) -> list:
 	)
 
 
-def chosen_lots(line: Line) -> list[tuple[str, float]]:
+def chosen_lots(line: LotLine) -> list[tuple[str, float]]:
 	"""The lots the row already carries: its batch_no field when the row says it uses it (ERPNext
 	rebuilds the bundle from it on save: a lot just chosen on the form counts, not the bundle of the
 	last save), else its bundle's entries."""
@@ -260,7 +260,7 @@ def shelf_life_rule(doc) -> ShelfLifeRule | None:
 	return rule
 
 
-def make_outward_bundle(doc, line: Line, batches: dict[str, float]) -> str:
+def make_outward_bundle(doc, line: LotLine, batches: dict[str, float]) -> str:
 	"""A draft Serial and Batch Bundle taking `batches` ({lot: qty}) out of the row's warehouse;
 	ERPNext submits it with the document."""
 	from erpnext.stock.serial_batch_bundle import SerialBatchCreation

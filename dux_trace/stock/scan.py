@@ -29,7 +29,7 @@ def plain_lookup(text: str) -> dict:
 	)
 
 
-def describe(error: Gs1Error) -> str:
+def describe_scan_error(error: Gs1Error) -> str:
 	if error.code == Gs1ErrorCode.EMPTY:
 		return _("The scan is empty.")
 	if error.code == Gs1ErrorCode.BAD_CHECK_DIGIT:
@@ -61,7 +61,7 @@ SCAN_MEMORY_SECONDS = 12 * 3600
 
 def remember_scan(serial: str):
 	"""A serial read by this user's scanner (ERPNext's Scan Barcode field, the Point of Sale search):
-	on a sale, it counts as scanned (see overrides.serials.mark_remembered_scans)."""
+	on a sale, it counts as scanned (see stock.serial_rules.mark_remembered_scans)."""
 	frappe.cache.set_value(scan_key(serial), 1, expires_in_sec=SCAN_MEMORY_SECONDS)
 
 

@@ -254,7 +254,7 @@ def bundle_entries(submitted: bool = True):
 	return query, entry, bundle
 
 
-def lot_balances():
+def lot_balance_query():
 	"""(query, entry, bundle): quantity per lot and warehouse over submitted, live bundles; callers
 	add their conditions on the `entry` (Serial and Batch Entry) and `bundle` tables."""
 	query, entry, bundle = bundle_entries()
@@ -265,7 +265,7 @@ def lot_balances():
 
 
 def movements_of_entry(stock_entry: str, direction: str, warehouses: set[str] | None = None) -> list[dict]:
-	query, entry, bundle = lot_balances()
+	query, entry, bundle = lot_balance_query()
 	return (
 		restrict(query, entry.warehouse, warehouses)
 		.where(bundle.voucher_type == "Stock Entry")

@@ -144,8 +144,8 @@ class TestAuthorizations(TestCase):
 		doc.insert()
 		doc.submit()
 		override = frappe.get_all(
-			"Dux Authorization Override",
-			filters={"reference_name": doc.name},
+			"Dux Rule Override",
+			filters={"rule": "Authorization", "reference_name": doc.name},
 			fields=["item_code", "authorization_type", "user", "reason"],
 		)
 		self.assertEqual(

@@ -16,7 +16,7 @@ from frappe.utils import add_days, nowdate, strip_html
 from dux_trace.api.fefo import check_lots
 from dux_trace.api.serials import check_scan
 from dux_trace.compat import TestCase, change_settings
-from dux_trace.overrides.serials import SerialScanError
+from dux_trace.stock.serial_rules import SerialScanError
 from dux_trace.tests.test_serials import imeis, sale, serial_item, stock_serials
 from dux_trace.tests.utils import (
 	STORES,
@@ -105,7 +105,7 @@ class TestFefoWarningBeforeSubmit(TestCase):
 			check_lots({**draft, "doctype": "Purchase Receipt"})
 
 	def test_block_names_the_override_role_in_french(self):
-		from dux_trace.overrides.outgoing_stock import FefoViolationError
+		from dux_trace.stock.fefo import FefoViolationError
 
 		with change_settings(
 			"Dux Trace Settings", {"fefo_policy": "Block", "override_role": "Stock Manager"}

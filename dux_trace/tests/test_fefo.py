@@ -8,7 +8,7 @@ import frappe
 from frappe.utils import add_days, formatdate, nowdate, strip_html
 
 from dux_trace.compat import TestCase, change_settings
-from dux_trace.overrides.outgoing_stock import ExpiredLotError, FefoViolationError
+from dux_trace.stock.fefo import FefoViolationError, LotCannotLeaveError
 from dux_trace.tests.utils import (
 	COMPANY,
 	CUSTOMER,
@@ -92,7 +92,7 @@ class FefoOnOutgoingDocument:
 		for policy in ("Off", "Warn", "Block"):
 			with change_settings("Dux Trace Settings", {"fefo_policy": policy}):
 				# refused as soon as the lot is put on the document, with its expiry date
-				with self.assertRaises(ExpiredLotError) as raised:
+				with self.assertRaises(LotCannotLeaveError) as raised:
 					make_outgoing(doctype, self.item, 2, batch_no=self.lot_c)
 				self.assertIn(self.lot_c, str(raised.exception))
 				self.assertIn("expired on", str(raised.exception))
@@ -108,8 +108,8 @@ class FefoOnOutgoingDocument:
 			doc.submit()
 		self.assertEqual(doc.docstatus, 1)
 		record = frappe.get_all(
-			"FEFO Override",
-			filters={"reference_name": doc.name},
+			"Dux Rule Override",
+			filters={"rule": "FEFO", "reference_name": doc.name},
 			fields=["kind", "batch_no", "skipped_batch_no", "skipped_qty"],
 		)
 		self.assertEqual(len(record), 1)
@@ -129,7 +129,7 @@ class FefoOnOutgoingDocument:
 			finally:
 				frappe.set_user("Administrator")
 		self.assertIn(self.lot_a, str(raised.exception))
-		self.assertFalse(frappe.db.exists("FEFO Override", {"reference_name": doc.name}))
+		self.assertFalse(frappe.db.exists("Dux Rule Override", {"reference_name": doc.name}))
 
 	def test_a_lot_received_between_save_and_submit_counts_at_submit(self):
 		"""The submit does not trust the save's reading of the lots once stock of the item moved."""
@@ -153,7 +153,7 @@ class FefoOnOutgoingDocument:
 		frappe.set_user("Administrator")
 		frappe.db.set_value("Batch", self.lot_a, "expiry_date", add_days(nowdate(), -1))
 		frappe.set_user(SELLER)
-		with self.assertRaises(ExpiredLotError) as raised:
+		with self.assertRaises(LotCannotLeaveError) as raised:
 			doc.submit()
 		self.assertIn(self.lot_a, str(raised.exception))
 		self.assertIn("expired on", str(raised.exception))
@@ -184,8 +184,8 @@ class FefoOnOutgoingDocument:
 			doc.submit()
 		self.assertEqual(doc.docstatus, 1)
 		record = frappe.get_all(
-			"FEFO Override",
-			filters={"reference_name": doc.name},
+			"Dux Rule Override",
+			filters={"rule": "FEFO", "reference_name": doc.name},
 			fields=["kind", "reason", "user", "skipped_batch_no"],
 		)
 		self.assertEqual(len(record), 1)
@@ -215,7 +215,7 @@ class TestFefoRules(MilkStock):
 	def test_off_policy_says_nothing(self):
 		with change_settings("Dux Trace Settings", {"fefo_policy": "Off"}):
 			doc = make_outgoing("Delivery Note", self.item, 2, batch_no=self.lot_b, submit=True)
-		self.assertFalse(frappe.db.exists("FEFO Override", {"reference_name": doc.name}))
+		self.assertFalse(frappe.db.exists("Dux Rule Override", {"reference_name": doc.name}))
 
 	def test_taking_all_of_the_earlier_lot_then_the_later_one_is_fefo(self):
 		with change_settings("Dux Trace Settings", {"fefo_policy": "Block"}):
@@ -235,7 +235,7 @@ class TestFefoRules(MilkStock):
 		doc = make_outgoing("Delivery Note", self.item, 4, customer=chain)
 		self.assertEqual(doc.items[0].batch_no, self.lot_b)  # lot A has 10 days left: skipped
 
-		with self.assertRaises(ExpiredLotError) as raised:
+		with self.assertRaises(LotCannotLeaveError) as raised:
 			make_outgoing("Delivery Note", self.item, 2, customer=chain, batch_no=self.lot_a)
 		self.assertIn("minimum remaining shelf life", str(raised.exception))
 
@@ -256,7 +256,7 @@ class TestFefoRules(MilkStock):
 		frappe.local.lang = "fr"
 		frappe.local.lang_full_dict = None
 		try:
-			with self.assertRaises(ExpiredLotError) as raised:
+			with self.assertRaises(LotCannotLeaveError) as raised:
 				make_outgoing("Delivery Note", self.item, 1, batch_no=self.lot_c)
 		finally:
 			frappe.local.lang = "en"

@@ -21,7 +21,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from dux_trace.compat import TestCase
-from dux_trace.overrides.lot_names import UnsafeNameError
+from dux_trace.stock.names import UnsafeNameError
 from dux_trace.tests.utils import (
 	COMPANY,
 	CURRENCY,

@@ -3,7 +3,7 @@ the desk's own request at the same moment, 20 times over (DUX_PARALLEL_ROUNDS):
 
 a. eight sales (Delivery Notes, Sales Invoices and POS Invoices) of one serial: exactly one
    submits, seven are refused with a clear message. What decides is the row lock dux_trace takes
-   on the Serial No rows at submit (`serial_states(..., for_update=True)` in overrides.serials):
+   on the Serial No rows at submit (`serial_states(..., for_update=True)` in stock.serial_rules):
    the second seller waits for the first to commit, then reads the serial as Delivered, or held
    by the submitted POS Invoice (a POS Invoice moves no stock until the POS closes: once the
    Serial No rows are locked, `stock.serials.sold_on_open_pos` reads the POS bundles with a lock,

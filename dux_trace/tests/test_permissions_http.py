@@ -119,8 +119,8 @@ class Fixtures:
 			frappe.db.get_value("Dux Price Grid Apply", {"grid": self.grid}) or self.fresh_apply()
 		)
 		self.fefo_override = (
-			frappe.db.get_value("FEFO Override", {})
-			or frappe.get_doc({"doctype": "FEFO Override", "reason": PREFIX})
+			frappe.db.get_value("Dux Rule Override", {"rule": "FEFO"})
+			or frappe.get_doc({"doctype": "Dux Rule Override", "rule": "FEFO", "reason": PREFIX})
 			.insert(ignore_permissions=True)
 			.name
 		)
@@ -442,7 +442,7 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 		"Dux Trace Settings": "Dux Trace Settings",
 		"Product Recall": f.recall,
 		"Dux Price Grid Apply": f.grid_apply,
-		"FEFO Override": f.fefo_override,
+		"Dux Rule Override": f.fefo_override,  # a FEFO one: the stock roles read it
 		"After-Sales Check": f.check,
 	}
 	for doctype in frappe.get_all(

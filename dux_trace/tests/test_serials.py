@@ -8,7 +8,7 @@ from frappe.utils import add_months, getdate, strip_html
 
 from dux_trace.api.serials import check_scan
 from dux_trace.compat import TestCase, change_settings
-from dux_trace.overrides.serials import SerialAlreadySoldError, SerialNotOnOriginalError, SerialScanError
+from dux_trace.stock.serial_rules import SerialAlreadySoldError, SerialNotOnOriginalError, SerialScanError
 from dux_trace.tests.utils import (
 	COMPANY,
 	CURRENCY,

@@ -54,7 +54,13 @@ ERPNEXT_COLUMNS = {
 	"Stock Ledger Entry": ["name", "actual_qty", "qty_after_transaction", "valuation_rate", "is_cancelled"],
 	"GL Entry": ["name", "account", "debit", "credit", "is_cancelled"],
 }
-APP_DOCTYPES = ("After-Sales Check", "Product Recall", "Dux Price Grid", "Dux Authorization", "FEFO Override")
+APP_DOCTYPES = (
+	"After-Sales Check",
+	"Product Recall",
+	"Dux Price Grid",
+	"Dux Authorization",
+	"Dux Rule Override",
+)
 
 
 def fingerprint(with_app: bool) -> dict:

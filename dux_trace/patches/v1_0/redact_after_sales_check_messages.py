@@ -1,5 +1,5 @@
 """After-Sales Checks recorded before the message left out the sale: each message that named the
-buyer or the sales document is written again in the stored form (`describe(..., stored=True)`),
+buyer or the sales document is written again in the stored form (`describe_result(..., stored=True)`),
 from the check's own fields; the buyer and the documents stay in the fields of permission level 1.
 The language is the site's (the clerk's is not recorded)."""
 
@@ -8,8 +8,8 @@ from datetime import datetime, time
 import frappe
 from frappe.utils import getdate
 
-from dux_trace.core.serials import AfterSalesResult, Movement, SerialEvent, Verdict, Warranty
-from dux_trace.stock.after_sales import describe
+from dux_trace.core.serials import AfterSalesResult, Movement, SerialEvent, SerialVerdict, Warranty
+from dux_trace.stock.after_sales import describe_result
 
 
 def execute():
@@ -32,7 +32,7 @@ def execute():
 		],
 	)
 	for check in checks:
-		if not check.sale_date or check.verdict == Verdict.NEVER_SOLD.value:
+		if not check.sale_date or check.verdict == SerialVerdict.NEVER_SOLD.value:
 			continue
 		if check.sales_document not in (check.message or "") and not (
 			check.sold_to and check.sold_to in (check.message or "")
@@ -57,6 +57,6 @@ def stored_message(check) -> str:
 		else Warranty(end=None, days_left=None)
 	)
 	result = AfterSalesResult(
-		verdict=Verdict(check.verdict), known=None, sale=sale, returned=returned, warranty=warranty
+		verdict=SerialVerdict(check.verdict), known=None, sale=sale, returned=returned, warranty=warranty
 	)
-	return describe(check.serial_no, result, stored=True)
+	return describe_result(check.serial_no, result, stored=True)

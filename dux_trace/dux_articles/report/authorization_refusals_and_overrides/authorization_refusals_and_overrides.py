@@ -1,15 +1,17 @@
 # Copyright (c) 2026, dux_trace developers
 # For license information, please see license.txt
 """Authorization Refusals and Overrides: the sales refused for a missing authorization (Dux
-Authorization Refusal) and those let through by the override role (Dux Authorization Override),
-newest first. Two queries whatever the period.
+Authorization Refusal) and those let through by the override role (Dux Rule Override, rule
+Authorization), newest first. Two queries whatever the period.
 
 Who sees it is the report's roles (Sales User, Sales Manager, Stock Manager, System Manager): the
-overrides are read for them although only managers may open Dux Authorization Override itself."""
+overrides are read for them although only managers may open their Dux Rule Overrides."""
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
+
+from dux_trace.rule_overrides import AUTHORIZATION
 
 REFUSED = "Refused"
 OVERRIDDEN = "Overridden"
@@ -59,14 +61,14 @@ def get_data(filters) -> list[dict]:
 	if filters.get("kind") in (None, "", REFUSED):
 		rows += fetch("Dux Authorization Refusal", "message", REFUSED, filters)
 	if filters.get("kind") in (None, "", OVERRIDDEN):
-		rows += fetch("Dux Authorization Override", "reason", OVERRIDDEN, filters)
+		rows += fetch("Dux Rule Override", "reason", OVERRIDDEN, filters, rule=AUTHORIZATION)
 	rows.sort(key=lambda row: row.timestamp or "", reverse=True)
 	for row in rows:
 		row.kind_label = _(row.kind)
 	return rows
 
 
-def fetch(doctype: str, details: str, kind: str, filters) -> list[dict]:
+def fetch(doctype: str, details: str, kind: str, filters, rule: str | None = None) -> list[dict]:
 	table = frappe.qb.DocType(doctype)
 	query = frappe.qb.from_(table).select(
 		table.timestamp,
@@ -78,6 +80,8 @@ def fetch(doctype: str, details: str, kind: str, filters) -> list[dict]:
 		table.authorization_type,
 		table[details].as_("details"),
 	)
+	if rule:
+		query = query.where(table.rule == rule)
 	if filters.get("from_date"):
 		query = query.where(table.timestamp >= getdate(filters.from_date))
 	if filters.get("to_date"):

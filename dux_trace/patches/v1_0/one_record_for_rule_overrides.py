@@ -42,7 +42,7 @@ KEPT = ("name", "owner", "creation", "modified", "modified_by")
 
 def execute():
 	for old, (rule, fields) in MOVES.items():
-		if not frappe.db.table_exists(old):
+		if not frappe.db.table_exists(old, cached=False):
 			continue
 		table = frappe.qb.DocType(old)
 		rows = frappe.qb.from_(table).select(*(table[f] for f in (*KEPT, *fields))).run(as_dict=True)

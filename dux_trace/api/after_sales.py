@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 
 from dux_trace.core.serials import SerialVerdict
+from dux_trace.permissions import require
 from dux_trace.stock.after_sales import (
 	describe_result,
 	record_check,
@@ -40,8 +41,7 @@ VERDICT_LABELS = {
 @frappe.whitelist(methods=["POST"])
 def check_serial(serial_no: str, customer: str | None = None) -> dict:
 	"""Scan a returned device: the verdict, the sale, the warranty; the check is recorded."""
-	if not frappe.has_permission("After-Sales Check", "read"):
-		frappe.throw(_("You are not allowed to check returned devices."), frappe.PermissionError)
+	require("After-Sales Check", message=_("You are not allowed to check returned devices."))
 	throttle()
 	serial = serial_from_scan(serial_no)
 	if customer and not frappe.db.exists("Customer", customer):

@@ -12,6 +12,8 @@ from frappe import _
 from frappe.translate import print_language
 from frappe.utils import add_days, escape_html, formatdate, getdate, nowdate
 
+from dux_trace.permissions import require, require_role
+
 #: how far ahead an authorization counts as about to expire
 HORIZON_DAYS = 30
 NOTIFY_ROLES = ("Sales Manager", "Sales Master Manager", "System Manager")
@@ -30,7 +32,7 @@ def expiring_filters(today=None) -> dict:
 @frappe.whitelist()
 def expiring_card(filters=None) -> dict:
 	"""Number card: authorizations expiring within 30 days; a click opens them in the list."""
-	frappe.has_permission("Dux Authorization", "read", throw=True)
+	require("Dux Authorization")
 	filters = expiring_filters()
 	return {
 		"value": frappe.db.count("Dux Authorization", filters),
@@ -44,10 +46,11 @@ def expiring_card(filters=None) -> dict:
 def notify_customer(authorization: str) -> str:
 	"""Email the customer that their authorization expires (in the customer's language), recorded
 	as a Comment on the authorization. Returns the address written to."""
-	if not set(NOTIFY_ROLES) & set(frappe.get_roles()):  # frappe.only_for lets anyone through in tests
-		raise frappe.PermissionError(_("Only a Sales Manager or Sales Master Manager may notify customers."))
+	require_role(
+		NOTIFY_ROLES, message=_("Only a Sales Manager or Sales Master Manager may notify customers.")
+	)
 	doc = frappe.get_doc("Dux Authorization", authorization)
-	doc.check_permission("read")
+	require("Dux Authorization", doc=doc)
 	if not doc.customer:
 		frappe.throw(_("Only an authorization held by a customer can be notified."))
 	customer = frappe.db.get_value(

@@ -9,6 +9,7 @@ from frappe import _
 
 from dux_trace.core.gs1 import Gs1Error, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
+from dux_trace.permissions import require
 from dux_trace.stock.scan import describe_scan_error, item_by_barcode, plain_lookup
 from dux_trace.stock.throttle import limit_lookups
 
@@ -16,8 +17,7 @@ from dux_trace.stock.throttle import limit_lookups
 @frappe.whitelist(methods=["GET", "POST"])
 def parse_scan(code: str) -> dict:
 	"""{kind, item_code, item_name, batch_no, expiry_date, manufacturing_date, serial_no, qty}."""
-	if not frappe.has_permission("Item", "read"):
-		frappe.throw(_("Not permitted to read items."), frappe.PermissionError)
+	require("Item", message=_("Not permitted to read items."))
 	limit_lookups()
 	try:
 		scan = read_scan(code)

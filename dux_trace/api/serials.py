@@ -20,6 +20,7 @@ from dux_trace.core.serials import (
 	impossible_serial,
 	normalise,
 )
+from dux_trace.permissions import require_any
 from dux_trace.stock.documents import RECEIPTS, SALES
 from dux_trace.stock.scan import describe_scan_error, item_by_barcode, too_long_serial
 from dux_trace.stock.serials import held_elsewhere, receipt_message, sale_message, serial_states
@@ -41,8 +42,7 @@ def check_scan(
 	sale, its lot)?"""
 	if doctype not in SCAN_DOCTYPES:
 		frappe.throw(_("Serial scanning is not available on {0}.").format(_(doctype)))
-	if not (frappe.has_permission(doctype, "create") or frappe.has_permission(doctype, "write")):
-		frappe.throw(_("You are not allowed to edit {0}.").format(_(doctype)), frappe.PermissionError)
+	require_any(doctype, ("create", "write"))
 	limit_lookups()
 	if isinstance(scanned, str):
 		scanned = json.loads(scanned or "[]")

@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from dux_trace.permissions import require_report
 from dux_trace.stock.throttle import limit_lookups
 
 
@@ -10,8 +11,7 @@ from dux_trace.stock.throttle import limit_lookups
 def lot_or_serial(code: str) -> dict:
 	"""The Lot Trace filters for a code: its lot, its serial, or both when it is neither (the
 	report then says nothing was found)."""
-	if not frappe.get_cached_doc("Report", "Lot Trace").is_permitted():
-		frappe.throw(_("You are not allowed to open the Lot Trace."), frappe.PermissionError)
+	require_report("Lot Trace", message=_("You are not allowed to open the Lot Trace."))
 	limit_lookups()
 	code = (code or "").strip()
 	if not code or len(code) > 140:

@@ -167,14 +167,7 @@ class TestAfterSalesCheck(TestCase):
 					self.assertNotIn(self.invoice, text)
 					self.assertNotIn(CUSTOMER, text)
 				self.assertIn("Vendu le", strip_html(frappe.response.docs[0].message))
-		# who may open the invoice is shown the sale on the form
-		with acting_as("Stock Manager", "Accounts User"):
-			frappe.response.docs = []
-			getdoc("After-Sales Check", answer["name"])
-			self.assertEqual(
-				frappe.response.docs[0].get("__onload").get("sale"),
-				{"sold_to": CUSTOMER, "sales_document_type": "Sales Invoice", "sales_document": self.invoice},
-			)
+		# who may open the invoice is shown the sale on the form: the doctype's own test
 
 	def test_checks_naming_a_customer_are_limited_for_who_may_not_read_the_sale(self):
 		from dux_trace.api.after_sales import NAMED_CHECKS_PER_DAY, NAMED_CHECKS_PER_MINUTE

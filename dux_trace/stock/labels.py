@@ -2,7 +2,8 @@
 or serial, laid out by a Label Template.
 
 What goes on each label (item, short name, price incl. tax, lot, expiry, DOT, serial, GTIN/EAN) is
-read here; the layout, the barcode choice and the ZPL text are `dux_trace.core.labels`'; the
+read here; the template and pagination, the barcode choice, the sheet layout and the ZPL text are
+`dux_trace.core`'s `label_templates`, `label_barcodes`, `label_sheets` and `label_zpl`; the
 symbols are encoded by python-barcode and zxing-cpp (`dux_trace.core.barcodes`). The PDF is drawn
 by `dux_trace.core.label_pdf` (reportlab, vector bars, each distinct label drawn once); the same
 plans rendered as HTML (`sheet_html`) give the desk's preview at real size.
@@ -20,19 +21,16 @@ from markupsafe import Markup
 
 from dux_trace import settings
 from dux_trace.core.barcodes import bars_svg, matrix_svg
+from dux_trace.core.label_barcodes import MATRIX_TEXT_GAP_MM, matrix_quiet_modules
 from dux_trace.core.label_pdf import LabelWords, PlacedLabel, render
-from dux_trace.core.labels import (
+from dux_trace.core.label_sheets import LabelFields, label_padding, plan_label
+from dux_trace.core.label_templates import (
 	A4_HEIGHT_MM,
 	A4_WIDTH_MM,
-	MATRIX_TEXT_GAP_MM,
 	LabelData,
-	LabelFields,
 	LabelLayoutError,
 	LabelTemplate,
-	label_padding,
-	matrix_quiet_modules,
 	paginate,
-	plan_label,
 	position,
 	price_text,
 )
@@ -399,7 +397,7 @@ def sheet_pdf(labels: list[LabelData], template) -> bytes:
 
 
 def zpl(labels: list[LabelData], template) -> str:
-	from dux_trace.core.labels import to_zpl_many
+	from dux_trace.core.label_zpl import to_zpl_many
 
 	try:
 		return to_zpl_many(labels, template_layout(template), dpi=cint(template.dpi) or 203)

@@ -110,7 +110,7 @@ def price_incl_tax(item_code: str) -> str | None:
 	return price_text(fmt_money(amount, precision), currency or "", info.symbol, bool(info.symbol_on_right))
 
 
-def item_facts(item_code: str, cache: dict) -> dict:
+def label_item_facts(item_code: str, cache: dict) -> dict:
 	"""What every label of the item shows, read once per print."""
 	if item_code not in cache:
 		item = frappe.db.get_value(
@@ -186,7 +186,7 @@ def labels_for_document(doctype: str, name: str) -> list[LabelData]:
 	for row in doc.get("items"):
 		if not row_warehouse(doc, row, inward=inward):
 			continue
-		item = item_facts(row.item_code, items)
+		item = label_item_facts(row.item_code, items)
 		item = {**item, "item_name": row.item_name or item["item_name"]}
 		for lot, serial, units in row_units(doc, row):
 			lot_info = lot_facts(lot, lots)
@@ -232,7 +232,7 @@ def labels_for_records(rows: list[dict]) -> list[LabelData]:
 		else:
 			serial = name
 			item_code, lot = frappe.db.get_value("Serial No", name, ["item_code", "batch_no"])
-		label = unit_label(item_facts(item_code, items), lot, serial, lot_facts(lot, lots))
+		label = unit_label(label_item_facts(item_code, items), lot, serial, lot_facts(lot, lots))
 		if len(labels) + qty > MAX_LABELS:
 			frappe.throw(_("More than {0} labels: print them in several times.").format(MAX_LABELS))
 		labels.extend(label for _ in range(qty))

@@ -4,13 +4,14 @@ import frappe
 from frappe.utils import getdate
 
 from dux_trace.core.barcodes import BarcodeError, Symbology, render_svg
-from dux_trace.core.labels import LabelData, LabelLayoutError, choose_barcode
+from dux_trace.core.label_barcodes import choose_barcode
+from dux_trace.core.label_templates import LabelData, LabelLayoutError
 from dux_trace.stock.labels import item_codes, price_incl_tax
 
 
 def label_barcode(item_code: str, batch_no: str | None = None, serial_no: str | None = None) -> str:
 	"""The label's barcode as inline SVG, chosen as the label sheets choose it
-	(`core.labels.choose_barcode`, check digits verified): GS1-128 (GTIN, expiry, lot, serial) when
+	(`core.label_barcodes.choose_barcode`, check digits verified): GS1-128 (GTIN, expiry, lot, serial) when
 	the item has a GTIN, EAN-13 for the item alone, Code128 of the serial, lot or item code
 	otherwise — and a Code128 when the GS1 data cannot be made (a wrong GTIN, a lot outside GS1's
 	characters)."""

@@ -32,7 +32,7 @@ from dux_trace.core.epcis import (
 	Transformation,
 )
 from dux_trace.core.gs1 import parse_scan
-from dux_trace.core.labels import gs1_check_digit_ok
+from dux_trace.core.label_barcodes import gs1_check_digit_ok
 
 FIXTURES = Path(__file__).parent / "fixtures" / "epcis"
 SCHEMA = json.loads((FIXTURES / "EPCIS-JSON-Schema.json").read_text())

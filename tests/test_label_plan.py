@@ -17,17 +17,9 @@ from dux_trace.core.barcodes import (
 	gs1_brackets,
 	gs1_parts,
 )
-from dux_trace.core.labels import (
-	EPSILON,
-	MIN_MATRIX_MODULE_MM,
-	MIN_MODULE_MM,
-	LabelData,
-	LabelFields,
-	LabelLayoutError,
-	LabelTemplate,
-	plan_label,
-	price_text,
-)
+from dux_trace.core.label_barcodes import MIN_MATRIX_MODULE_MM, MIN_MODULE_MM
+from dux_trace.core.label_sheets import LabelFields, plan_label
+from dux_trace.core.label_templates import EPSILON, LabelData, LabelLayoutError, LabelTemplate, price_text
 
 A4 = LabelTemplate("A4", 70, 37, rows=8, columns=3, margin_top_mm=0.5)  # installed: 24 a sheet
 ROLL = LabelTemplate("Roll", 50, 30)  # installed, without the item code line

@@ -11,17 +11,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from dux_trace.core.barcodes import matrix_rows
+from dux_trace.core.label_barcodes import choose_barcode
 from dux_trace.core.label_pdf import PlacedLabel, render
-from dux_trace.core.labels import (
-	LabelData,
-	LabelFields,
-	LabelLayoutError,
-	LabelTemplate,
-	choose_barcode,
-	plan_label,
-	to_zpl,
-	zpl_matrix_data,
-)
+from dux_trace.core.label_sheets import LabelFields, plan_label
+from dux_trace.core.label_templates import LabelData, LabelLayoutError, LabelTemplate
+from dux_trace.core.label_zpl import to_zpl
+from dux_trace.core.zpl import zpl_matrix_data
 
 GTIN = "03400935955838"
 A4 = LabelTemplate("A4", 70, 37, rows=8, columns=3)

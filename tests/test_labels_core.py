@@ -11,20 +11,10 @@ from hypothesis import strategies as st
 
 from dux_trace.core.barcodes import FNC1, Symbology, element_string
 from dux_trace.core.gs1 import GS, ScanKind, parse_scan
-from dux_trace.core.labels import (
-	LabelData,
-	LabelLayoutError,
-	LabelTemplate,
-	choose_barcode,
-	dots,
-	gs1_check_digit_ok,
-	paginate,
-	position,
-	to_zpl,
-	to_zpl_many,
-	zpl_code128,
-	zpl_gs1_128,
-)
+from dux_trace.core.label_barcodes import choose_barcode, gs1_check_digit_ok
+from dux_trace.core.label_templates import LabelData, LabelLayoutError, LabelTemplate, paginate, position
+from dux_trace.core.label_zpl import to_zpl, to_zpl_many
+from dux_trace.core.zpl import dots, zpl_code128, zpl_gs1_128
 
 GTIN = "09506000134352"
 EAN = "4006381333931"
@@ -381,7 +371,8 @@ def test_zpl_never_crashes_and_never_puts_a_raw_caret_or_tilde_in_field_data(nam
 
 
 def test_a_gs1_128_too_wide_for_a_narrow_label_is_split_in_two_symbols():
-	from dux_trace.core.labels import choose_barcodes, code128_modules
+	from dux_trace.core.label_barcodes import choose_barcodes
+	from dux_trace.core.zpl import code128_modules
 
 	label = LabelData(
 		item_code="DOLI",

@@ -6,6 +6,7 @@ import json
 import frappe
 from frappe import _
 
+from dux_trace.permissions import require
 from dux_trace.stock.labels import (
 	LABEL_DOCUMENTS,
 	example_label,
@@ -25,10 +26,9 @@ def download_labels(doctype: str, name: str, template: str, output: str = "PDF")
 			_("Labels are printed from receipts and delivery notes: {0} is neither.").format(_(doctype))
 		)
 	doc = frappe.get_doc(doctype, name)
-	if not frappe.has_permission(doctype, "print", doc=doc):
-		frappe.throw(
-			_("You are not allowed to print {0} {1}.").format(_(doctype), name), frappe.PermissionError
-		)
+	require(
+		doctype, "print", doc=doc, message=_("You are not allowed to print {0} {1}.").format(_(doctype), name)
+	)
 	label_template = readable_template(template)
 	labels = labels_for_document(doctype, name)
 	if not labels:
@@ -53,8 +53,7 @@ def preview_label(template: str | dict, rows: str | list | None = None) -> str:
 	if isinstance(template, str) and template.lstrip().startswith("{"):
 		template = json.loads(template)
 	if isinstance(template, dict):
-		if not frappe.has_permission("Dux Label Template", "write"):
-			frappe.throw(_("You are not allowed to edit Label Templates."), frappe.PermissionError)
+		require("Dux Label Template", "write", message=_("You are not allowed to edit Label Templates."))
 		label_template = frappe.get_doc({**template, "doctype": "Dux Label Template"})
 		label_template.run_method("validate")
 	else:

@@ -49,7 +49,7 @@ from decimal import Decimal
 from enum import Enum
 from urllib.parse import quote
 
-from dux_trace.core.labels import gs1_check_digit_ok
+from dux_trace.core.label_barcodes import gs1_check_digit_ok
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 SCHEMA_VERSION = "2.0"

@@ -1,5 +1,5 @@
 """Label sheets and rolls drawn straight into a PDF with reportlab, from the plans of
-`dux_trace.core.labels.plan_label`.
+`dux_trace.core.label_sheets.plan_label`.
 
 Why not HTML through wkhtmltopdf (Frappe's print path)? A label's plan already fixes every strip
 in millimetres; wkhtmltopdf spent ~20 s on 1,000 labels parsing and laying out 1,000 inline SVGs
@@ -21,15 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
-from dux_trace.core.labels import (
-	A4_HEIGHT_MM,
-	A4_WIDTH_MM,
-	MATRIX_TEXT_GAP_MM,
-	PT_MM,
-	LabelData,
-	LabelPlan,
-	matrix_quiet_modules,
-)
+from dux_trace.core.label_barcodes import MATRIX_TEXT_GAP_MM, matrix_quiet_modules
+from dux_trace.core.label_sheets import PT_MM, LabelPlan
+from dux_trace.core.label_templates import A4_HEIGHT_MM, A4_WIDTH_MM, LabelData
 
 MM_PT = 72 / 25.4
 ELLIPSIS = "\u2026"

@@ -2,7 +2,8 @@
 or serial, laid out by a Label Template.
 
 What goes on each label (item, short name, price incl. tax, lot, expiry, DOT, serial, GTIN/EAN) is
-read here; the layout, the barcode choice and the ZPL text are `dux_trace.core.labels`'; the
+read here; the template and pagination, the barcode choice, the sheet layout and the ZPL text are
+`dux_trace.core`'s `label_templates`, `label_barcodes`, `label_sheets` and `label_zpl`; the
 symbols are encoded by python-barcode and zxing-cpp (`dux_trace.core.barcodes`). The PDF is drawn
 by `dux_trace.core.label_pdf` (reportlab, vector bars, each distinct label drawn once); the same
 plans rendered as HTML (`sheet_html`) give the desk's preview at real size.
@@ -20,19 +21,16 @@ from markupsafe import Markup
 
 from dux_trace import settings
 from dux_trace.core.barcodes import bars_svg, matrix_svg
+from dux_trace.core.label_barcodes import MATRIX_TEXT_GAP_MM, matrix_quiet_modules
 from dux_trace.core.label_pdf import LabelWords, PlacedLabel, render
-from dux_trace.core.labels import (
+from dux_trace.core.label_sheets import LabelFields, label_padding, plan_label
+from dux_trace.core.label_templates import (
 	A4_HEIGHT_MM,
 	A4_WIDTH_MM,
-	MATRIX_TEXT_GAP_MM,
 	LabelData,
-	LabelFields,
 	LabelLayoutError,
 	LabelTemplate,
-	label_padding,
-	matrix_quiet_modules,
 	paginate,
-	plan_label,
 	position,
 	price_text,
 )
@@ -112,7 +110,7 @@ def price_incl_tax(item_code: str) -> str | None:
 	return price_text(fmt_money(amount, precision), currency or "", info.symbol, bool(info.symbol_on_right))
 
 
-def item_facts(item_code: str, cache: dict) -> dict:
+def label_item_facts(item_code: str, cache: dict) -> dict:
 	"""What every label of the item shows, read once per print."""
 	if item_code not in cache:
 		item = frappe.db.get_value(
@@ -188,7 +186,7 @@ def labels_for_document(doctype: str, name: str) -> list[LabelData]:
 	for row in doc.get("items"):
 		if not row_warehouse(doc, row, inward=inward):
 			continue
-		item = item_facts(row.item_code, items)
+		item = label_item_facts(row.item_code, items)
 		item = {**item, "item_name": row.item_name or item["item_name"]}
 		for lot, serial, units in row_units(doc, row):
 			lot_info = lot_facts(lot, lots)
@@ -234,7 +232,7 @@ def labels_for_records(rows: list[dict]) -> list[LabelData]:
 		else:
 			serial = name
 			item_code, lot = frappe.db.get_value("Serial No", name, ["item_code", "batch_no"])
-		label = unit_label(item_facts(item_code, items), lot, serial, lot_facts(lot, lots))
+		label = unit_label(label_item_facts(item_code, items), lot, serial, lot_facts(lot, lots))
 		if len(labels) + qty > MAX_LABELS:
 			frappe.throw(_("More than {0} labels: print them in several times.").format(MAX_LABELS))
 		labels.extend(label for _ in range(qty))
@@ -399,7 +397,7 @@ def sheet_pdf(labels: list[LabelData], template) -> bytes:
 
 
 def zpl(labels: list[LabelData], template) -> str:
-	from dux_trace.core.labels import to_zpl_many
+	from dux_trace.core.label_zpl import to_zpl_many
 
 	try:
 		return to_zpl_many(labels, template_layout(template), dpi=cint(template.dpi) or 203)

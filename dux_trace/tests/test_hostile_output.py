@@ -273,7 +273,7 @@ class TestHostileTextInTheOutput(OutputAssertions, TestCase):
 		self.assert_inert(self.preview("Item", self.item))
 
 	def test_every_line_of_a_label_sheet_is_text(self):
-		from dux_trace.core.labels import LabelData
+		from dux_trace.core.label_templates import LabelData
 		from dux_trace.stock.labels import sheet_html
 
 		template = frappe.get_doc("Dux Label Template", A4)

@@ -169,7 +169,7 @@ def decode_pdf(pdf: bytes, template, dpi: int = 600) -> list[str]:
 	import zxingcpp
 	from PIL import Image
 
-	from dux_trace.core.labels import position
+	from dux_trace.core.label_templates import position
 	from dux_trace.stock.labels import template_layout
 
 	if not shutil.which("pdftoppm"):
@@ -336,7 +336,8 @@ class TestFullSheets(TestCase):
 		self.assertEqual(decode_pdf(pdf, template, dpi=300), self.expected)
 
 	def test_a_lot_and_a_serial_too_long_for_two_gs1_128_symbols_get_a_gs1_datamatrix(self):
-		from dux_trace.core.labels import LabelData, plan_label
+		from dux_trace.core.label_sheets import plan_label
+		from dux_trace.core.label_templates import LabelData
 		from dux_trace.stock.labels import sheet_pdf, template_fields, template_layout
 
 		expiry = self.expiry.strftime("%y%m%d")

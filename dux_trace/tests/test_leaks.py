@@ -186,7 +186,7 @@ class TestNoSecretInReadableRecords(TestCase):
 		self.assertNotIn(SECRET, errors)
 
 	def test_the_key_in_a_header_or_url_encoded_is_redacted_too(self):
-		from dux_trace.dux_trace.doctype.product_recall.product_recall import redact
+		from dux_trace.stock.recall_notices import redact
 
 		use_gateway("http://127.0.0.1:1/send")
 		text = redact(
@@ -199,7 +199,7 @@ class TestNoSecretInReadableRecords(TestCase):
 		self.assertIn("url: /send?…", text)
 
 	def test_the_job_refuses_a_user_who_may_no_longer_submit_the_recall(self):
-		from dux_trace.dux_trace.doctype.product_recall.product_recall import send_notifications
+		from dux_trace.stock.recall_notices import send_notifications
 
 		before = frappe.db.count("Product Recall Notification", {"parent": self.recall.name})
 		with SmsGatewayStub() as gateway:

@@ -8,7 +8,8 @@ import json
 
 import frappe
 
-from dux_trace.dux_trace.doctype.product_recall.product_recall import redact, without_restricted_fields
+from dux_trace.dux_trace.doctype.product_recall.product_recall import without_restricted_fields
+from dux_trace.stock.recall_notices import redact
 
 
 def execute():

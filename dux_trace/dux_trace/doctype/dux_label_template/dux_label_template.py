@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dux_trace.core.labels import LabelLayoutError
+from dux_trace.core.label_templates import LabelLayoutError
 
 
 class DuxLabelTemplate(Document):
@@ -16,7 +16,7 @@ class DuxLabelTemplate(Document):
 			frappe.throw(_("These labels do not fit: {0}").format(str(error)), title=_("Label Layout"))
 
 	def layout(self):
-		"""The frappe-free layout of `dux_trace.core.labels`."""
+		"""The frappe-free template of `dux_trace.core.label_templates`."""
 		from dux_trace.stock.labels import template_layout
 
 		return template_layout(self)

@@ -102,7 +102,7 @@ class TestProductRecall(TestCase):
 		make_outgoing_email_account()
 
 	def test_the_email_shows_the_reason_and_item_names_as_text_the_sms_keeps_them_plain(self):
-		from dux_trace.dux_trace.doctype.product_recall.product_recall import recall_message
+		from dux_trace.stock.recall_notices import recall_message
 
 		with acting_as("Stock Manager"):
 			frappe.get_doc("Product Recall", self.recall).notify_customers(sms=0, email=1)
@@ -124,7 +124,7 @@ class TestProductRecall(TestCase):
 	def test_contacts_of_the_customers_only_for_roles_that_may_read_customers(self):
 		from frappe.desk.form.load import getdoc
 
-		from dux_trace.dux_trace.doctype.product_recall.product_recall import send_notifications
+		from dux_trace.stock.recall_notices import send_notifications
 
 		with acting_as("Stock Manager"):  # the job, as the Stock Manager who submits recalls
 			with (

@@ -146,21 +146,6 @@ class TestLabelSheets(TestCase):
 		self.assertEqual(frappe.local.response.filename, f"{frappe.scrub(self.receipt)}-labels.zpl")
 		self.assertEqual(frappe.local.response.filecontent.count("^XA"), 13)
 
-	def test_a_layout_that_does_not_fit_a4_is_refused(self):
-		with self.assertRaises(frappe.ValidationError) as refused:
-			frappe.get_doc(
-				{
-					"doctype": "Dux Label Template",
-					"template_name": "Trop grand",
-					"page": "A4",
-					"label_width_mm": 80,
-					"label_height_mm": 37,
-					"rows": 8,
-					"columns": 3,
-				}
-			).insert()
-		self.assertIn("do not fit", str(refused.exception))
-
 
 def decode_pdf(pdf: bytes, template, dpi: int = 600) -> list[str]:
 	"""The barcode of each label on the PDF, read back one label at a time with zxing-cpp from

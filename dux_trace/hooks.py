@@ -170,4 +170,4 @@ override_whitelisted_methods = {
 export_python_type_annotations = True
 
 # Price grids marked "Re-apply Daily" follow their costs
-scheduler_events = {"daily": ["dux_trace.pricing.grids.reapply_auto_grids"]}
+scheduler_events = {"daily": ["dux_trace.pricing.grids.nightly.reapply_auto_grids"]}

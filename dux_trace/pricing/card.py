@@ -14,24 +14,16 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from dux_trace import settings
+from dux_trace.companies import company_currency, currency_digits, default_company
 from dux_trace.core.pricing import Basis, CostBases, PricingError, card, dec
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.costs import cost_bases
 from dux_trace.pricing.floor import REASON_FIELD, below_message, floor_of
 
 BASIS_FIELD = "dux_margin_basis"
 MARKUP_FIELD = "dux_markup_percent"
 PRICE_FIELD = "dux_selling_price"
 PRICE_TTC_FIELD = "dux_price_incl_tax"
-
-
-def default_company() -> str:
-	company = frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
-		"Global Defaults", "default_company"
-	)
-	if not company:
-		frappe.throw(_("Set a default company (Global Defaults) to price items."), title=_("No Company"))
-	return company
 
 
 def selling_price_list(company: str) -> str:

@@ -21,9 +21,10 @@ from frappe import _
 from frappe.utils import flt, fmt_money
 
 from dux_trace import settings
+from dux_trace.companies import company_currency, currency_digits, default_company
 from dux_trace.core.pricing import Basis, dec, price_from_markup
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.costs import cost_bases
 from dux_trace.pricing.override import pass_or_refuse, record
 from dux_trace.pricing.sentences import percent_text
 
@@ -88,12 +89,6 @@ def below_message(price_ht, floor: Floor, currency: str, show_costs: bool | None
 	)
 
 
-def card_company() -> str | None:
-	return frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
-		"Global Defaults", "default_company"
-	)
-
-
 def validate_item_price(doc):
 	"""Item Price before save: a new or changed selling price below its item's floor is refused
 	without the override role and a reason (doc.flags.dux_price_override keeps the sentence for
@@ -104,7 +99,7 @@ def validate_item_price(doc):
 		return
 	if frappe.flags.in_import or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
-	company = card_company()
+	company = default_company(required=False)
 	if not company or doc.currency != company_currency(company):
 		return
 	item = frappe.db.get_value(

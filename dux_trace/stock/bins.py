@@ -23,6 +23,8 @@ from frappe.query_builder import Order, Tuple
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import flt
 
+from dux_trace.companies import company_currency, currency_digits
+
 QTY_TOLERANCE = 1e-6
 
 
@@ -111,8 +113,6 @@ def bin_differences(company: str, item_code: str | None = None, item_codes=None)
 def valuation_differences_of(company: str, item_codes: list[str]) -> dict[str, list[ValuationDifference]]:
 	"""{item: its Bins whose stock value is not the ledger's last stock value (money compared at the
 	currency's precision)}, for the items of the chunk that have some."""
-	from dux_trace.pricing.costs import company_currency, currency_digits
-
 	if not item_codes:
 		return {}
 	digits = currency_digits(company_currency(company))

@@ -13,10 +13,11 @@ from frappe import _
 from frappe.utils import flt
 from frappe.utils.nestedset import get_ancestors_of, get_descendants_of
 
+from dux_trace.companies import company_currency, currency_digits
 from dux_trace.core.grids import Line, change_percent, lines_for, price_line
 from dux_trace.core.pricing import Basis, dec
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.costs import cost_bases
 from dux_trace.pricing.grids.validation import target_price_list
 from dux_trace.pricing.recalculation import STORED_FIELDS, UPDATED_FIELD
 

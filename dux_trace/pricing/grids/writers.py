@@ -16,9 +16,9 @@ from frappe.model.naming import make_autoname
 from frappe.query_builder import Case
 from frappe.utils import flt, now_datetime
 
+from dux_trace.companies import currency_digits
 from dux_trace.compat import forget_cached_count
 from dux_trace.core.like import escape_like
-from dux_trace.pricing.costs import currency_digits
 
 WRITE_BATCH = 500
 

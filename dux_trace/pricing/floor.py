@@ -24,6 +24,7 @@ from dux_trace import settings
 from dux_trace.companies import company_currency, currency_digits, default_company
 from dux_trace.core.pricing import Basis, dec, price_from_markup
 from dux_trace.permissions import can_see_costs
+from dux_trace.pricing.basis import margin_basis
 from dux_trace.pricing.costs import cost_bases
 from dux_trace.pricing.override import pass_or_refuse, record
 from dux_trace.pricing.sentences import percent_text
@@ -58,8 +59,6 @@ def minimum_margin(item_group: str | None) -> Decimal:
 
 def floor_of(item, company: str, bases=None) -> Floor:
 	"""The item's floor in the company (give the card's cost bases when already read)."""
-	from dux_trace.pricing.card import margin_basis
-
 	basis = margin_basis(item)
 	if bases is None:
 		bases, _purchase = cost_bases(item.name, company)

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from dux_trace.dux_trace.report.lot_trace.lot_trace import Visible
 from dux_trace.stock.mass_balance import as_rows, balances
+from dux_trace.stock.trace import Visible
 
 KIND_LABELS = {
 	"received": "Received",

@@ -57,6 +57,7 @@ def validate_max_discount(doc):
 	)
 	pass_or_refuse(
 		doc,
+		rule="Maximum Discount",
 		reason_field=REASON_FIELD,
 		flag=FLAG,
 		what=lines,

@@ -126,6 +126,7 @@ def validate_item_price(doc):
 		return
 	pass_or_refuse(
 		doc,
+		rule="Price Floor",
 		reason_field=REASON_FIELD,
 		flag="dux_price_override",
 		what=message,

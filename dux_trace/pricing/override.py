@@ -7,18 +7,17 @@ way, in the document's timeline (who, why, what the rule said).
 import frappe
 from frappe.utils import escape_html
 
-
-def override_role() -> str | None:
-	return frappe.db.get_single_value("Dux Trace Settings", "discount_override_role")
+from dux_trace import settings
 
 
 def pass_or_refuse(
-	doc, *, reason_field: str, flag: str, what: str, hint: str, otherwise: str, exc, title: str
+	doc, *, rule: str, reason_field: str, flag: str, what: str, hint: str, otherwise: str, exc, title: str
 ):
 	"""Let the rule's breach through when the user holds the override role and the document gives a
 	reason (`what` is kept in doc.flags[flag] for `record`); else refuse with `what` and a hint:
-	`hint` (translated, {0} = the role) when a role is set, `otherwise` when none is."""
-	role = override_role()
+	`hint` (translated, {0} = the role) when a role is set, `otherwise` when none is. `rule` names
+	the rule in settings.OVERRIDE_ROLE_FIELDS (Maximum Discount, Price Floor)."""
+	role = settings.override_role(rule)
 	if role and role in frappe.get_roles() and (doc.get(reason_field) or "").strip():
 		doc.flags[flag] = what
 		return

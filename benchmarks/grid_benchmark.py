@@ -13,7 +13,7 @@ price list. Then, as Administrator, with the item document cache emptied first, 
 a. the preview of a Margin grid (the top group, markup 30 %, rounding "Ending .90"): seconds
    (cold, then warm median) and µs per item; and the desk request `api.grids.apply_grid` (it
    previews, then queues the job; rolled back here, nothing is queued);
-b. the apply of that grid (`pricing.grids.apply`, what the background job runs), committed:
+b. the apply of that grid (`pricing.grids.apply.apply`, what the background job runs), committed:
    seconds, ms per item, the progress reports. An apply still running after BUDGET seconds is
    stopped and rolled back; its progress reports give a fit (preview + a.rows + b.rows²) for all
    the rows, and the same prices are then bulk inserted so that c.-e. run on the same data;
@@ -381,7 +381,7 @@ class Progress:
 def timed_apply(name: str, budget: float) -> tuple[float, str | None, Progress, bool]:
 	"""(seconds, history, progress, stopped): the apply as the background job runs it, committed; past
 	the budget it is stopped and rolled back."""
-	from dux_trace.pricing.grids import apply
+	from dux_trace.pricing.grids.apply import apply
 
 	grid = frappe.get_doc("Dux Price Grid", name)
 	progress = Progress(name, budget)
@@ -466,7 +466,7 @@ def erpnext_inserts(rows: list[dict], valid_from) -> tuple[float, list[float]]:
 
 def measure(args):
 	from dux_trace.api.grids import apply_grid
-	from dux_trace.pricing.grids import preview
+	from dux_trace.pricing.grids.preview import preview
 
 	items, sample_size, budget = args.items, args.sample, args.budget
 	reset()
@@ -567,7 +567,7 @@ def measure(args):
 		f"({count_prices(TARGET_LIST):,} Item Prices on the list)"
 	)
 	if history:  # Undo of b., then b. once more so that d.-f. find the same data
-		from dux_trace.pricing.grids import undo
+		from dux_trace.pricing.grids.undo import undo
 
 		start = time.perf_counter()
 		undone = undo(frappe.get_doc("Dux Price Grid Apply", history))
@@ -714,19 +714,19 @@ def profile(items: int, budget: float, bulk_shown: bool):
 		total, calls = 0.0, 0
 		for key in find(path, function):
 			for caller_key, (_cc, nc, _tt, ct) in entries[key][4].items():
-				if caller_key[2] == caller and caller_key[0].endswith("pricing/grids.py"):
+				if caller_key[2] == caller and caller_key[0].endswith("pricing/grids/writers.py"):
 					total, calls = total + ct, calls + nc
 		return total, calls
 
-	whole = cumulative("pricing/grids.py", "apply")[0]
+	whole = cumulative("pricing/grids/apply.py", "apply")[0]
 	print()
 	print(
 		f"f. profile (cProfile) of the apply of a margin grid over {written:,} items "
 		f"({seconds:.1f} s under the profiler, {whole / max(written, 1) * 1000:.2f} ms per item):"
 	)
 	breakdown = [
-		("preview (items, costs, prices)", cumulative("pricing/grids.py", "preview")),
-		("write_item_price", cumulative("pricing/grids.py", "write_item_price")),
+		("preview (items, costs, prices)", cumulative("pricing/grids/preview.py", "preview")),
+		("write_item_price", cumulative("pricing/grids/writers.py", "write_item_price")),
 		(
 			"  Item Price get_doc().insert()",
 			called_from("model/document.py", "insert", "write_item_price"),

@@ -174,4 +174,4 @@ has_permission = {"Dux Rule Override": "dux_trace.rule_overrides.has_permission"
 export_python_type_annotations = True
 
 # Price grids marked "Re-apply Daily" follow their costs
-scheduler_events = {"daily": ["dux_trace.pricing.grids.reapply_auto_grids"]}
+scheduler_events = {"daily": ["dux_trace.pricing.grids.nightly.reapply_auto_grids"]}

@@ -3,29 +3,25 @@
 import frappe
 from frappe import _
 
-from dux_trace.pricing import grids
-
-
-def grid_for(name: str, ptype: str = "read"):
-	if not isinstance(name, str) or not frappe.db.exists("Dux Price Grid", name):
-		frappe.throw(_("Price grid {0} does not exist.").format(frappe.bold(str(name)[:140])))
-	grid = frappe.get_doc("Dux Price Grid", name)
-	grid.check_permission(ptype)
-	return grid
+from dux_trace.pricing.grids.access import check_write_permissions, grid_for
+from dux_trace.pricing.grids.apply import ENQUEUE_ABOVE, applied_message, apply, counts
+from dux_trace.pricing.grids.bulk_edit import bulk_edit as edit_lines
+from dux_trace.pricing.grids.preview import preview as preview_rows
+from dux_trace.pricing.grids.undo import undo, undone_message
 
 
 @frappe.whitelist()
 def preview(grid: str) -> list[dict]:
-	return grids.preview(grid_for(grid))
+	return preview_rows(grid_for(grid))
 
 
 @frappe.whitelist(methods=["POST"])
 def apply_grid(grid: str) -> dict:
 	"""Apply now (small grids) or in a background job with progress (large ones)."""
 	doc = grid_for(grid, "write")
-	grids.check_write_permissions(doc)
-	rows = grids.preview(doc)
-	if len(rows) > grids.ENQUEUE_ABOVE:
+	check_write_permissions(doc)
+	rows = preview_rows(doc)
+	if len(rows) > ENQUEUE_ABOVE:
 		frappe.enqueue(
 			"dux_trace.api.grids.apply_in_background",
 			queue="long",
@@ -35,11 +31,11 @@ def apply_grid(grid: str) -> dict:
 			enqueue_after_commit=True,
 		)
 		return {"queued": True, "rows": len(rows)}
-	history = grids.apply(doc, rows)
+	history = apply(doc, rows)
 	result = {"queued": False, "rows": len(rows), "history": history}
 	if history:
-		done = grids.counts(history)
-		result.update(done, message=grids.applied_message(**done))
+		done = counts(history)
+		result.update(done, message=applied_message(**done))
 	return result
 
 
@@ -56,8 +52,8 @@ def apply_in_background(grid: str, user: str):
 			docname=grid,
 		)
 
-	history = grids.apply(doc, progress=progress)
-	message = grids.applied_message(**grids.counts(history)) if history else None
+	history = apply(doc, progress=progress)
+	message = applied_message(**counts(history)) if history else None
 	frappe.publish_realtime(
 		"dux_grid_applied", {"grid": grid, "history": history, "message": message}, user=user
 	)
@@ -70,9 +66,9 @@ def undo_apply(history: str) -> dict:
 		frappe.throw(_("Nothing to undo."))
 	doc = frappe.get_doc("Dux Price Grid Apply", history)
 	grid_for(doc.grid, "write")
-	grids.undo(doc)
-	done = grids.counts(doc)
-	return {**done, "message": grids.undone_message(**done)}
+	undo(doc)
+	done = counts(doc)
+	return {**done, "message": undone_message(**done)}
 
 
 @frappe.whitelist(methods=["POST"])
@@ -88,7 +84,7 @@ def bulk_edit(
 	doc = grid_for(grid, "write")
 	if isinstance(item_codes, str):
 		item_codes = frappe.parse_json(item_codes)
-	return grids.bulk_edit(
+	return edit_lines(
 		doc,
 		item_group=item_group or None,
 		brand=brand or None,

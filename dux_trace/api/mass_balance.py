@@ -3,8 +3,9 @@
 import frappe
 from frappe import _
 
-from dux_trace.dux_trace.report.lot_trace.lot_trace import Visible
+from dux_trace.permissions import require_report
 from dux_trace.stock.mass_balance import as_rows, balances
+from dux_trace.stock.trace import Visible
 
 KIND_LABELS = {
 	"received": "Received",
@@ -27,8 +28,7 @@ def lot_balance(batch_no: str) -> dict:
 	"""received + produced - left - on hand = unexplained difference of the lot, with its lines,
 	as the user may see them (Lot Mass Balance's roles and read on the Batch; suppliers, customers
 	and documents as in Lot Trace; the user's allowed warehouses only)."""
-	if not frappe.get_cached_doc("Report", "Lot Mass Balance").is_permitted():
-		frappe.throw(_("You are not allowed to open the Lot Mass Balance."), frappe.PermissionError)
+	require_report("Lot Mass Balance", message=_("You are not allowed to open the Lot Mass Balance."))
 	if not batch_no or not frappe.db.exists("Batch", batch_no):
 		frappe.throw(_("Lot {0} not found.").format(batch_no or ""), frappe.DoesNotExistError)
 	frappe.has_permission("Batch", "read", batch_no, throw=True)

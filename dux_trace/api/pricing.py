@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from dux_trace.pricing import card as article_card
+from dux_trace.pricing.basis import BASIS_FIELD
 from dux_trace.pricing.simulation import simulation
 
 MAX_DISCOUNT_STEPS = 200
@@ -17,7 +18,7 @@ def item_for_card(item_code: str, margin_basis: str | None = None, max_discount=
 	item = frappe.get_doc("Item", item_code)
 	# what the form shows before it is saved
 	if margin_basis is not None:
-		item.set(article_card.BASIS_FIELD, margin_basis)
+		item.set(BASIS_FIELD, margin_basis)
 	if max_discount is not None:
 		item.max_discount = flt(max_discount)
 	return item

@@ -14,24 +14,16 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from dux_trace import settings
+from dux_trace.companies import company_currency, currency_digits, default_company
 from dux_trace.core.pricing import Basis, CostBases, PricingError, card, dec
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.basis import margin_basis
+from dux_trace.pricing.costs import cost_bases
 from dux_trace.pricing.floor import REASON_FIELD, below_message, floor_of
 
-BASIS_FIELD = "dux_margin_basis"
 MARKUP_FIELD = "dux_markup_percent"
 PRICE_FIELD = "dux_selling_price"
 PRICE_TTC_FIELD = "dux_price_incl_tax"
-
-
-def default_company() -> str:
-	company = frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
-		"Global Defaults", "default_company"
-	)
-	if not company:
-		frappe.throw(_("Set a default company (Global Defaults) to price items."), title=_("No Company"))
-	return company
 
 
 def selling_price_list(company: str) -> str:
@@ -47,19 +39,6 @@ def selling_price_list(company: str) -> str:
 			title=_("Price List Currency"),
 		)
 	return price_list
-
-
-def margin_basis(item) -> Basis:
-	"""The item's basis, else its item group's, else the settings' (default: CMP)."""
-	value = item.get(BASIS_FIELD)
-	if not value and item.get("item_group"):
-		value = frappe.get_cached_value("Item Group", item.item_group, BASIS_FIELD)
-	if not value:
-		value = settings.default_margin_basis()
-	try:
-		return Basis(value) if value else Basis.CMP
-	except ValueError:
-		frappe.throw(_("Unknown margin basis: {0}").format(_(value)))
 
 
 def vat_percent(item_code: str, on_date=None, item_group: str | None = None) -> Decimal:

@@ -28,6 +28,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 from pypika.analytics import RowNumber
 
+from dux_trace.companies import company_currency, currency_digits
 from dux_trace.core.cmp import Average
 from dux_trace.core.pricing import CostBases, Receipt, dec, replacement_cost, round_money
 from dux_trace.pricing.cmp import cmp_of, cmps_of
@@ -37,22 +38,6 @@ from dux_trace.stock.documents import PURCHASES
 PURCHASE_RECEIPTS = PURCHASES
 #: how many receipts the CRP reads at most (the stock on hand is rarely older)
 CRP_RECEIPTS = 50
-
-
-def currency_digits(currency: str) -> int:
-	"""Decimals of the currency's smallest fraction: MAD 2 (centime), TND 3 (millime)."""
-	values = frappe.get_cached_value(
-		"Currency", currency, ["smallest_currency_fraction_value", "fraction_units"], as_dict=True
-	)
-	if values and flt(values.smallest_currency_fraction_value):
-		return max(0, -Decimal(str(values.smallest_currency_fraction_value)).normalize().as_tuple().exponent)
-	if values and values.fraction_units and int(values.fraction_units) > 1:
-		return len(str(int(values.fraction_units))) - 1
-	return 2
-
-
-def company_currency(company: str) -> str:
-	return frappe.get_cached_value("Company", company, "default_currency")
 
 
 @dataclass

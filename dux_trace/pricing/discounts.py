@@ -13,8 +13,8 @@ from frappe import _
 from frappe.utils import flt
 
 from dux_trace import rule_overrides
+from dux_trace.companies import currency_digits
 from dux_trace.core.pricing import effective_discount, exceeds_max_discount, round_percent
-from dux_trace.pricing.costs import currency_digits
 from dux_trace.pricing.sentences import number_text
 from dux_trace.stock.items import item_facts
 

@@ -21,9 +21,11 @@ from frappe import _
 from frappe.utils import flt, fmt_money
 
 from dux_trace import rule_overrides, settings
+from dux_trace.companies import company_currency, currency_digits, default_company
 from dux_trace.core.pricing import Basis, dec, price_from_markup
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.basis import margin_basis
+from dux_trace.pricing.costs import cost_bases
 from dux_trace.pricing.sentences import percent_text
 
 REASON_FIELD = "dux_price_override_reason"
@@ -56,8 +58,6 @@ def minimum_margin(item_group: str | None) -> Decimal:
 
 def floor_of(item, company: str, bases=None) -> Floor:
 	"""The item's floor in the company (give the card's cost bases when already read)."""
-	from dux_trace.pricing.card import margin_basis
-
 	basis = margin_basis(item)
 	if bases is None:
 		bases, _purchase = cost_bases(item.name, company)
@@ -87,12 +87,6 @@ def below_message(price_ht, floor: Floor, currency: str, show_costs: bool | None
 	)
 
 
-def card_company() -> str | None:
-	return frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
-		"Global Defaults", "default_company"
-	)
-
-
 def validate_item_price(doc):
 	"""Item Price before save: a new or changed selling price below its item's floor is refused
 	without the override role and a reason; the pass, or the warning saved past, is recorded on
@@ -103,7 +97,7 @@ def validate_item_price(doc):
 		return
 	if frappe.flags.in_import or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
-	company = card_company()
+	company = default_company(required=False)
 	if not company or doc.currency != company_currency(company):
 		return
 	item = frappe.db.get_value(

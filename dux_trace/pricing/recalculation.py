@@ -17,8 +17,9 @@ Repost Item Valuation per Bin that disagrees; the progress is published once per
 result rows are inserted together at the end (`save_results`). The figures are those of
 `costs.cost_bases`, the article card's.
 
-*Stock Quantities*: `stock.bins` compares each Bin with its ledger and fixes it with ERPNext's
-`repost_stock`.
+*Stock Quantities*: `recalculate_bins` compares each Bin with its ledger (`stock.bins`) and fixes it
+with ERPNext's `repost_stock`. The job lives here, with the run that starts it, so that pricing
+imports stock and never the other way.
 """
 
 import frappe
@@ -28,7 +29,7 @@ from frappe.utils import flt, now_datetime
 from dux_trace.core.pricing import Basis
 from dux_trace.pricing.cmp import to_rebuild
 from dux_trace.pricing.costs import cost_bases_of
-from dux_trace.stock.bins import valuation_differences_of
+from dux_trace.stock.bins import QTY_TOLERANCE, bin_differences, valuation_differences_of
 
 #: stored cost field on Item, per basis
 STORED_FIELDS = {
@@ -192,6 +193,38 @@ def save_results(doc, results) -> None:
 	)
 
 
+def recalculate_bins(run, progress) -> None:
+	"""*Stock Quantities*: fix each Bin that disagrees with its ledger (`stock.bins.bin_differences`)
+	through ERPNext's `repost_stock`, and list it."""
+	from erpnext.stock.stock_balance import repost_stock
+
+	items = items_to_check(run) if (run.item_code or run.item_group) else None
+	differences = bin_differences(run.company, item_codes=items)
+	for index, diff in enumerate(differences, 1):
+		repost_stock(diff.item_code, diff.warehouse, only_bin=True)
+		now = flt(
+			frappe.db.get_value(
+				"Bin", {"item_code": diff.item_code, "warehouse": diff.warehouse}, "actual_qty"
+			)
+		)
+		run.append(
+			"results",
+			{
+				"item_code": diff.item_code,
+				"warehouse": diff.warehouse,
+				"figure": _("Actual Quantity"),
+				"old_value": diff.bin_qty,
+				"new_value": now,
+				"action": _("Bin rebuilt from the stock ledger")
+				if abs(now - diff.ledger_qty) <= QTY_TOLERANCE
+				else _("Still differs from the ledger: repost the item's valuation"),
+			},
+		)
+		progress(run, index, len(differences))
+	run.items_checked = len(items) if items is not None else frappe.db.count("Bin")
+	run.changes = len(differences)
+
+
 def run_refusal(kind: str) -> str | None:
 	"""Why the session user may not run a recalculation of this kind, in words (None: they may).
 	Both kinds may queue ERPNext's Repost Item Valuation; the costs write the stored costs on Item."""
@@ -213,8 +246,6 @@ def run(name: str):
 	doc.db_set({"status": "Running", "started_at": now_datetime()})
 	try:
 		if doc.kind == "Stock Quantities":
-			from dux_trace.stock.bins import recalculate_bins
-
 			recalculate_bins(doc, progress)
 		else:
 			recalculate_costs(doc)

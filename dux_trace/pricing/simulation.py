@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import flt, nowdate
 
 from dux_trace import settings
+from dux_trace.companies import company_currency, currency_digits, default_company
 from dux_trace.core.pricing import (
 	Basis,
 	CostBases,
@@ -17,8 +18,8 @@ from dux_trace.core.pricing import (
 	simulate,
 )
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.card import default_company, vat_percent
-from dux_trace.pricing.costs import company_currency, cost_bases, currency_digits
+from dux_trace.pricing.card import vat_percent
+from dux_trace.pricing.costs import cost_bases
 
 
 def erpnext_price(item_code: str, company: str, qty, price_list: str, customer_group: str | None) -> dict:

@@ -18,10 +18,12 @@ was tried: much slower at 1 M rows.
 from dataclasses import dataclass
 
 import frappe
-from frappe import _
 from frappe.query_builder import Order, Tuple
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import flt
+
+from dux_trace.companies import company_currency, currency_digits
+from dux_trace.stock.documents import OUTGOING, moves_stock, outgoing_rows
 
 QTY_TOLERANCE = 1e-6
 
@@ -35,8 +37,6 @@ def lock_for_submit(doc) -> dict[tuple[str, str], object]:
 	without it, eight deliveries of one lot at the same moment deadlock on the row and gap locks
 	that ERPNext's ledger posting takes in varying order (seen: 2 of 8 refused with MariaDB's
 	deadlock error and HTTP 500). One statement per submit."""
-	from dux_trace.stock.documents import OUTGOING, moves_stock, outgoing_rows
-
 	if not moves_stock(doc):
 		return {}
 	field = OUTGOING[doc.doctype].warehouse
@@ -111,8 +111,6 @@ def bin_differences(company: str, item_code: str | None = None, item_codes=None)
 def valuation_differences_of(company: str, item_codes: list[str]) -> dict[str, list[ValuationDifference]]:
 	"""{item: its Bins whose stock value is not the ledger's last stock value (money compared at the
 	currency's precision)}, for the items of the chunk that have some."""
-	from dux_trace.pricing.costs import company_currency, currency_digits
-
 	if not item_codes:
 		return {}
 	digits = currency_digits(company_currency(company))
@@ -175,36 +173,3 @@ def valuation_differences_of(company: str, item_codes: list[str]) -> dict[str, l
 			for diff in diffs:
 				diff.first_posting_date = first.get((item_code, diff.warehouse))
 	return found
-
-
-def recalculate_bins(run, progress) -> None:
-	"""Fix each Bin that disagrees with its ledger through ERPNext's `repost_stock`, and list it."""
-	from erpnext.stock.stock_balance import repost_stock
-
-	from dux_trace.pricing.recalculation import items_to_check
-
-	items = items_to_check(run) if (run.item_code or run.item_group) else None
-	differences = bin_differences(run.company, item_codes=items)
-	for index, diff in enumerate(differences, 1):
-		repost_stock(diff.item_code, diff.warehouse, only_bin=True)
-		now = flt(
-			frappe.db.get_value(
-				"Bin", {"item_code": diff.item_code, "warehouse": diff.warehouse}, "actual_qty"
-			)
-		)
-		run.append(
-			"results",
-			{
-				"item_code": diff.item_code,
-				"warehouse": diff.warehouse,
-				"figure": _("Actual Quantity"),
-				"old_value": diff.bin_qty,
-				"new_value": now,
-				"action": _("Bin rebuilt from the stock ledger")
-				if abs(now - diff.ledger_qty) <= QTY_TOLERANCE
-				else _("Still differs from the ledger: repost the item's valuation"),
-			},
-		)
-		progress(run, index, len(differences))
-	run.items_checked = len(items) if items is not None else frappe.db.count("Bin")
-	run.changes = len(differences)

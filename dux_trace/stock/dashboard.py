@@ -7,29 +7,20 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
-from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import get_data as near_expiry_rows
+from dux_trace.companies import permitted_default_company
 from dux_trace.permissions import allowed, restrict
+from dux_trace.stock.expiry import near_expiry_lots
 
 #: the chart's buckets: (label, last day) — already expired, then 30 / 60 / 90 days ahead
 BUCKETS = (("Expired", -1), ("0-30 days", 30), ("31-60 days", 60), ("61-90 days", 90))
-
-
-def default_company() -> str | None:
-	"""The user's default company (Frappe's, which follows their User Permissions), else the site's
-	when the user may see it; None: every company the user may see."""
-	if company := frappe.defaults.get_user_default("Company"):
-		return company
-	company = frappe.db.get_single_value("Global Defaults", "default_company")
-	companies = allowed("Company")
-	return company if companies is None or company in companies else None
 
 
 @frappe.whitelist()
 def near_expiry_card(filters=None) -> dict:
 	"""Lots in stock expiring within the horizon (Dux Trace Settings) in the user's company."""
 	frappe.has_permission("Bin", "read", throw=True)
-	company = default_company()
-	rows = near_expiry_rows(frappe._dict(company=company))
+	company = permitted_default_company()
+	rows = near_expiry_lots(frappe._dict(company=company))
 	return {
 		"value": len(rows),
 		"fieldtype": "Int",
@@ -66,8 +57,10 @@ def customers_to_notify_card(filters=None) -> dict:
 def stock_expiring(company: str | None = None) -> dict:
 	"""Value of the lots in stock by time left before expiry, for the Stock Expiring chart."""
 	frappe.has_permission("Stock Ledger Entry", "read", throw=True)  # valuation, as ERPNext shows it
-	rows = near_expiry_rows(
-		frappe._dict(company=company or default_company(), horizon=BUCKETS[-1][1], include_expired=1)
+	rows = near_expiry_lots(
+		frappe._dict(
+			company=company or permitted_default_company(), horizon=BUCKETS[-1][1], include_expired=1
+		)
 	)
 	values = [0.0] * len(BUCKETS)
 	for row in rows:

@@ -3,6 +3,9 @@
 Every movement is read from ERPNext's Serial and Batch Bundle ledger: `Serial and Batch Entry`
 is indexed on batch_no and serial_no, and each entry joins its bundle by primary key, so one lot
 costs a few index lookups whatever the size of the stock ledger.
+
+`Visible` is what the user may see of a trace: Lot Trace, Lot Mass Balance and the Batch form's
+mass balance (api.mass_balance) all read it from here.
 """
 
 from collections import defaultdict
@@ -11,7 +14,7 @@ import frappe
 from frappe.query_builder.functions import Coalesce, Sum
 
 from dux_trace.compat import bundle_posted_at, bundle_posted_on
-from dux_trace.permissions import restrict
+from dux_trace.permissions import allowed_warehouses, restrict
 from dux_trace.stock.documents import PURCHASES, SALES
 
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
@@ -377,3 +380,45 @@ def customers_of(batch_nos=(), serial_nos=(), warehouses: set[str] | None = None
 		customer.qty += row.qty
 		customer.documents.append(f"{row.voucher_type} {row.voucher_no}")
 	return sorted(totals.values(), key=lambda c: (-c.qty, c.customer or ""))
+
+
+#: what is blanked of a party the user may not read
+PARTY_DETAILS = ("party", "party_name", "contact", "mobile_no", "email_id")
+
+
+class Visible:
+	"""What the user may see of a movement: the document only if they may read its doctype, the
+	supplier only if they may read suppliers (a sales clerk sees where a lot went, not what it cost
+	or from whom it was bought), the customer with its contact, mobile and email only if they may
+	read customers (an Item Manager sees how many customers and units, not who).
+
+	Movements in warehouses the user's User Permissions exclude (a warehouse, or the warehouses of
+	another company) are not read at all (`warehouses`, in the queries' WHERE): ERPNext's Stock
+	Ledger drops their rows, and what they would show (customers, quantities, stock) belongs to
+	another shop or company. The header counts what is shown."""
+
+	def __init__(self):
+		self.readable: dict[str, bool] = {}
+		self.warehouses: set[str] | None = allowed_warehouses()
+
+	def can_read(self, doctype: str) -> bool:
+		if doctype not in self.readable:
+			self.readable[doctype] = bool(frappe.has_permission(doctype, "read"))
+		return self.readable[doctype]
+
+	def row(self, row: dict) -> dict:
+		row = dict(row)
+		if row.get("voucher_type") and not self.can_read(row["voucher_type"]):
+			row["voucher_no"] = None
+		if row.get("party_type") in ("Supplier", "Customer") and not self.can_read(row["party_type"]):
+			for field in PARTY_DETAILS:
+				if field in row:
+					row[field] = None
+		return row
+
+	def customers(self, groups: dict[str, list]) -> dict[str | None, list]:
+		"""Groups keyed by customer, as shown: one group under None (the fallback label, no contact)
+		when the user may not read customers."""
+		if self.can_read("Customer") or not groups:
+			return groups
+		return {None: [member for members in groups.values() for member in members]}

@@ -7,8 +7,8 @@ are then checked against figures computed by hand below."""
 import frappe
 from frappe.utils import add_days, nowdate
 
+from dux_trace.companies import currency_digits
 from dux_trace.compat import TestCase, change_settings
-from dux_trace.pricing.costs import currency_digits
 from dux_trace.pricing.discounts import MaxDiscountExceededError
 from dux_trace.tests.utils import (
 	COMPANY,

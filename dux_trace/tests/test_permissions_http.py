@@ -207,13 +207,13 @@ class Fixtures:
 
 	def fresh_apply(self) -> str:
 		"""An apply of the grid to undo (the markup changes, so there is something to write)."""
-		from dux_trace.pricing import grids
+		from dux_trace.pricing.grids.apply import apply
 
 		frappe.db.commit()  # see what the requests committed
 		doc = frappe.get_doc("Dux Price Grid", self.grid)
 		doc.lines[0].markup_percent = 20 + (int(doc.lines[0].markup_percent) + 1) % 50
 		doc.save(ignore_permissions=True)
-		history = grids.apply(doc)
+		history = apply(doc)
 		frappe.db.commit()
 		return history
 

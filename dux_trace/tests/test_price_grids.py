@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from dux_trace.compat import TestCase
-from dux_trace.pricing.grids import GridOverlapError
+from dux_trace.pricing.grids.validation import GridOverlapError
 from dux_trace.tests.test_article_card import make_price_list, purchase_receipt
 from dux_trace.tests.utils import COMPANY, CURRENCY, make_customer, make_item, make_user
 

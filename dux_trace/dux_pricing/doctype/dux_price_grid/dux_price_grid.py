@@ -3,11 +3,12 @@
 
 from frappe.model.document import Document
 
-from dux_trace.pricing.grids import arm_nightly_run, drop_blank_lines, validate_grid
+from dux_trace.pricing.grids.nightly import arm_nightly_run
+from dux_trace.pricing.grids.validation import drop_blank_lines, validate_grid
 
 
 class DuxPriceGrid(Document):
-	"""Selling prices by margin or by discount; see dux_trace.pricing.grids."""
+	"""Selling prices by margin or by discount; see dux_trace.pricing.grids (its modules)."""
 
 	def validate(self):
 		drop_blank_lines(self)

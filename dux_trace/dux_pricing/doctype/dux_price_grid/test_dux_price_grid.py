@@ -7,7 +7,7 @@ import frappe
 from frappe.utils import nowdate
 
 from dux_trace.compat import TestCase
-from dux_trace.pricing.grids import reapply_for_its_user
+from dux_trace.pricing.grids.nightly import reapply_for_its_user
 from dux_trace.tests.test_article_card import make_price_list, purchase_receipt
 from dux_trace.tests.test_price_grids import GROUP, make_item_group
 from dux_trace.tests.utils import COMPANY, make_item, role_user

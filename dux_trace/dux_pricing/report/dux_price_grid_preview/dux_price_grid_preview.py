@@ -3,9 +3,9 @@
 import frappe
 from frappe import _
 
-from dux_trace.api.grids import grid_for
 from dux_trace.permissions import can_see_costs
-from dux_trace.pricing.grids import preview
+from dux_trace.pricing.grids.access import grid_for
+from dux_trace.pricing.grids.preview import preview
 
 #: the columns that are costs (dux_trace.permissions): not shown to who may not see costs
 COST_COLUMNS = ("base_value", "margin_on_base")

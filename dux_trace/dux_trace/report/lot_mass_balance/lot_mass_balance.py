@@ -9,8 +9,8 @@ from frappe import _
 from frappe.utils.nestedset import get_descendants_of
 
 from dux_trace.core import mass_balance as mb
-from dux_trace.dux_trace.report.lot_trace.lot_trace import Visible
 from dux_trace.stock.mass_balance import CHUNK, balances
+from dux_trace.stock.trace import Visible
 
 
 def execute(filters=None):

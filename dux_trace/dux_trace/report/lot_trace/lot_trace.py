@@ -7,7 +7,6 @@ and what was made from them (finished lots, followed to their customers), and wh
 import frappe
 from frappe import _
 
-from dux_trace.permissions import allowed_warehouses
 from dux_trace.stock import trace
 from dux_trace.stock.documents import RECEIPTS, SALES
 
@@ -30,7 +29,7 @@ def split(value) -> list[str]:
 def get_columns():
 	"""What a recall needs first: who, how to reach them, how much, on which document. Plain text
 	rather than links where a role the report serves may not read the linked doctype (Frappe then
-	refuses the whole report): what the user may see is decided in `Visible`."""
+	refuses the whole report): what the user may see is decided in `trace.Visible`."""
 	return [
 		{"label": _("Customer / Trace"), "fieldname": "label", "fieldtype": "Data", "width": 330},
 		{"label": _("Contact"), "fieldname": "contact", "fieldtype": "Data", "width": 140},
@@ -53,51 +52,9 @@ def get_columns():
 	]
 
 
-#: what is blanked of a party the user may not read
-PARTY_DETAILS = ("party", "party_name", "contact", "mobile_no", "email_id")
-
-
-class Visible:
-	"""What the user may see of a movement: the document only if they may read its doctype, the
-	supplier only if they may read suppliers (a sales clerk sees where a lot went, not what it cost
-	or from whom it was bought), the customer with its contact, mobile and email only if they may
-	read customers (an Item Manager sees how many customers and units, not who).
-
-	Movements in warehouses the user's User Permissions exclude (a warehouse, or the warehouses of
-	another company) are not read at all (`warehouses`, in the queries' WHERE): ERPNext's Stock
-	Ledger drops their rows, and what they would show (customers, quantities, stock) belongs to
-	another shop or company. The header counts what is shown."""
-
-	def __init__(self):
-		self.readable: dict[str, bool] = {}
-		self.warehouses: set[str] | None = allowed_warehouses()
-
-	def can_read(self, doctype: str) -> bool:
-		if doctype not in self.readable:
-			self.readable[doctype] = bool(frappe.has_permission(doctype, "read"))
-		return self.readable[doctype]
-
-	def row(self, row: dict) -> dict:
-		row = dict(row)
-		if row.get("voucher_type") and not self.can_read(row["voucher_type"]):
-			row["voucher_no"] = None
-		if row.get("party_type") in ("Supplier", "Customer") and not self.can_read(row["party_type"]):
-			for field in PARTY_DETAILS:
-				if field in row:
-					row[field] = None
-		return row
-
-	def customers(self, groups: dict[str, list]) -> dict[str | None, list]:
-		"""Groups keyed by customer, as shown: one group under None (the fallback label, no contact)
-		when the user may not read customers."""
-		if self.can_read("Customer") or not groups:
-			return groups
-		return {None: [member for members in groups.values() for member in members]}
-
-
 def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 	rows: list[dict] = []
-	visible = Visible()
+	visible = trace.Visible()
 
 	def section(key: str, label: str, parent: str | None = None, indent: int = 0, **values) -> str:
 		rows.append(

@@ -7,6 +7,7 @@ from frappe.utils import flt, getdate, nowdate
 
 from dux_trace.core.dot import parse_dot
 from dux_trace.core.variants import Variant, matrix
+from dux_trace.stock.trace import lot_balance_query
 
 
 def variant_matrix(template: str, row_attribute: str, column_attribute: str, warehouse: str | None = None):
@@ -50,8 +51,6 @@ def dot_stock(
 ) -> list[dict]:
 	"""Stock per DOT-tracked item (variant) x DOT: quantity, age in months, flag when older than
 	`max_age_years`."""
-	from dux_trace.stock.trace import lot_balance_query
-
 	query, entry, _bundle = lot_balance_query()
 	batch = frappe.qb.DocType("Batch")
 	item = frappe.qb.DocType("Item")

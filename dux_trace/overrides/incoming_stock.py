@@ -11,14 +11,13 @@ import frappe
 from frappe import _
 
 from dux_trace.stock.documents import incoming_rows
+from dux_trace.stock.dot import dot_lot, is_dot_item
 from dux_trace.stock.items import forget
 from dux_trace.stock.lots import LotWithoutExpiryError, ensure_lot
 from dux_trace.stock.names import refuse_receipt_lot
 
 
 def before_validate(doc, method=None):
-	from dux_trace.stock.dot import dot_lot, is_dot_item
-
 	forget(doc)  # a new save: read the items again (see stock.items)
 	for row in incoming_rows(doc):
 		if not (row.get("dux_lot_no") or "").strip():

@@ -1,8 +1,11 @@
 import frappe
 from frappe import _
 
+from dux_trace.articles.authorizations import flag_item
+from dux_trace.articles.stock_rules import sync_dot_item, sync_negative_stock
 from dux_trace.constants.custom_fields import SCAN_AT_SALE_FIELD, TRACKING_MODE_FIELD
 from dux_trace.core.tracking import TrackingMode, item_values_for_mode, mode_from_flags
+from dux_trace.pricing.card import sync_item_prices, write_item_price
 
 
 class TrackingModeLockedError(frappe.ValidationError):
@@ -14,10 +17,6 @@ def before_validate(doc, method=None):
 
 
 def validate(doc, method=None):
-	from dux_trace.articles.authorizations import flag_item
-	from dux_trace.articles.stock_rules import sync_dot_item, sync_negative_stock
-	from dux_trace.pricing.card import sync_item_prices
-
 	sync_item_prices(doc)
 	flag_item(doc)
 	sync_negative_stock(doc)
@@ -25,8 +24,6 @@ def validate(doc, method=None):
 
 
 def on_update(doc, method=None):
-	from dux_trace.pricing.card import write_item_price
-
 	write_item_price(doc)
 
 

@@ -34,6 +34,7 @@ from dux_trace.core.label_templates import (
 	position,
 	price_text,
 )
+from dux_trace.core.label_zpl import to_zpl_many
 from dux_trace.stock.documents import RECEIPTS, row_stock_qty, row_warehouse
 from dux_trace.stock.serials import row_serials
 
@@ -397,8 +398,6 @@ def sheet_pdf(labels: list[LabelData], template) -> bytes:
 
 
 def zpl(labels: list[LabelData], template) -> str:
-	from dux_trace.core.label_zpl import to_zpl_many
-
 	try:
 		return to_zpl_many(labels, template_layout(template), dpi=cint(template.dpi) or 203)
 	except LabelLayoutError as error:

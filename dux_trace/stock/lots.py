@@ -18,6 +18,7 @@ from dux_trace.compat import bundle_posting_values
 from dux_trace.core.fefo import Lot, ShelfLifeRule
 from dux_trace.stock.documents import OUTGOING, RECEIPTS, SALES, outgoing_rows, row_stock_qty
 from dux_trace.stock.items import forget, items_where
+from dux_trace.stock.quarantine import recall_holding
 
 #: Item flag: a tyre's lots are its DOT date codes (see dux_trace.stock.dot)
 DOT_FIELD = "dux_dot_tracked"
@@ -198,8 +199,6 @@ def _bin_version(item_code: str, warehouse: str) -> tuple[object, bool]:
 
 def batch_details(batch_nos: Iterable[str]) -> list:
 	"""The lots' dates, and the open recall holding each (None when free), in one statement."""
-	from dux_trace.stock.quarantine import recall_holding
-
 	batch_nos = list(batch_nos)
 	if not batch_nos:
 		return []

@@ -37,6 +37,7 @@ from dux_trace.core.serials import (
 )
 from dux_trace.stock.documents import is_receipt, is_sale
 from dux_trace.stock.names import refuse_receipt_serials
+from dux_trace.stock.scan import was_scanned
 from dux_trace.stock.serials import (
 	SCANNED_FIELD,
 	held_elsewhere_by_item,
@@ -185,8 +186,6 @@ def check_sale(doc):
 def mark_remembered_scans(lines):
 	"""Serials this user scanned through ERPNext's own Scan Barcode field or the Point of Sale
 	search are recorded as scanned on their row, as the scan dialog records its own."""
-	from dux_trace.stock.scan import was_scanned
-
 	for line in lines:
 		added = [s for s in unscanned(line.serials, line.scanned) if was_scanned(s)]
 		if added:

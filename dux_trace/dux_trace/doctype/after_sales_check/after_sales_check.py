@@ -3,12 +3,12 @@
 
 from frappe.model.document import Document
 
+from dux_trace.stock.after_sales import sale_shown_to_reader
+
 
 class AfterSalesCheck(Document):
 	"""Written by `dux_trace.api.after_sales.check_serial` only: an audit record, never edited."""
 
 	def onload(self):
 		# the buyer and the sale (fields of permission level 1) for a reader who may open the sale
-		from dux_trace.stock.after_sales import sale_shown_to_reader
-
 		self.set_onload("sale", sale_shown_to_reader(self))

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from dux_trace.core.label_templates import LabelLayoutError
+from dux_trace.stock.labels import template_layout
 
 
 class DuxLabelTemplate(Document):
@@ -17,6 +18,4 @@ class DuxLabelTemplate(Document):
 
 	def layout(self):
 		"""The frappe-free template of `dux_trace.core.label_templates`."""
-		from dux_trace.stock.labels import template_layout
-
 		return template_layout(self)

@@ -72,7 +72,7 @@ def readable_template(name: str):
 	if not name or not frappe.db.exists("Dux Label Template", name):
 		frappe.throw(_("Label Template {0} does not exist.").format(name or ""))
 	template = frappe.get_doc("Dux Label Template", name)
-	template.check_permission("read")
+	require("Dux Label Template", doc=template)
 	return template
 
 

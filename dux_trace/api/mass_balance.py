@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from dux_trace.permissions import require_report
+from dux_trace.permissions import require, require_report
 from dux_trace.stock.mass_balance import as_rows, balances
 from dux_trace.stock.trace import Visible
 
@@ -31,7 +31,7 @@ def lot_balance(batch_no: str) -> dict:
 	require_report("Lot Mass Balance", message=_("You are not allowed to open the Lot Mass Balance."))
 	if not batch_no or not frappe.db.exists("Batch", batch_no):
 		frappe.throw(_("Lot {0} not found.").format(batch_no or ""), frappe.DoesNotExistError)
-	frappe.has_permission("Batch", "read", batch_no, throw=True)
+	require("Batch", doc=batch_no)
 	visible = Visible()
 	balance = balances([batch_no], visible.warehouses)[batch_no]
 	rows = as_rows(balance, visible)

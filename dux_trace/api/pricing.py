@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from dux_trace.permissions import require
 from dux_trace.pricing import card as article_card
 from dux_trace.pricing.basis import BASIS_FIELD
 from dux_trace.pricing.simulation import simulation
@@ -14,7 +15,7 @@ MAX_DISCOUNT_STEPS = 200
 def item_for_card(item_code: str, margin_basis: str | None = None, max_discount=None):
 	if not isinstance(item_code, str) or not frappe.db.exists("Item", item_code):
 		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(str(item_code)[:140])))
-	frappe.has_permission("Item", "read", item_code, throw=True)
+	require("Item", doc=item_code)
 	item = frappe.get_doc("Item", item_code)
 	# what the form shows before it is saved
 	if margin_basis is not None:

@@ -7,6 +7,8 @@ from frappe.query_builder.functions import Max, Sum
 from frappe.utils import flt
 from frappe.utils.nestedset import get_descendants_of
 
+from dux_trace.permissions import require
+
 MAX_REACTIVATE = 1000
 
 
@@ -64,7 +66,7 @@ def reactivate(item_codes: list[str]) -> int:
 		if not isinstance(code, str) or not frappe.db.exists("Item", code):
 			frappe.throw(_("Item {0} does not exist.").format(frappe.bold(str(code)[:140])))
 		item = frappe.get_doc("Item", code)
-		item.check_permission("write")
+		require("Item", "write", doc=item)
 		if item.disabled:
 			item.disabled = 0
 			item.save()

@@ -19,6 +19,7 @@ from frappe import _
 from dux_trace import compat
 from dux_trace.core.gs1 import MAX_SCAN_LENGTH, Gs1Error, Gs1ErrorCode, ScanKind, gtin_candidates
 from dux_trace.core.gs1 import parse_scan as read_scan
+from dux_trace.permissions import require
 from dux_trace.stock.lots import ensure_lot
 from dux_trace.stock.scan import describe_scan_error, item_by_barcode, remember_scan
 from dux_trace.stock.throttle import limit_lookups
@@ -29,7 +30,7 @@ def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
 	"""ERPNext's scan (with the desk's warehouse and company in `ctx`, where ERPNext takes it), then
 	GS1. POST only (a GS1 scan records a new lot); for users who may read items (ERPNext's own
 	answers to any signed-in user)."""
-	frappe.has_permission("Item", "read", throw=True)
+	require("Item")
 	limit_lookups()
 	if len(search_value or "") > MAX_SCAN_LENGTH:
 		frappe.throw(describe_scan_error(Gs1Error(Gs1ErrorCode.TOO_LONG, str(len(search_value)))))

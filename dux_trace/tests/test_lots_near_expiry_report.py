@@ -3,9 +3,9 @@
 import frappe
 from frappe.utils import add_days, nowdate
 
+from dux_trace.api.dashboard import near_expiry_card, stock_expiring
 from dux_trace.compat import TestCase
 from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import execute
-from dux_trace.stock.dashboard import near_expiry_card, stock_expiring
 from dux_trace.tests.utils import DEPOT, STORES, make_item, make_lot, receive
 
 

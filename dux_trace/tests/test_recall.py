@@ -6,11 +6,11 @@ import json
 import frappe
 from frappe.utils import add_days, nowdate, strip_html
 
+from dux_trace.api.dashboard import near_expiry_card
 from dux_trace.api.trace import lot_or_serial
 from dux_trace.compat import TestCase
 from dux_trace.dux_trace.report.lot_trace.lot_trace import execute as lot_trace
 from dux_trace.stock import trace
-from dux_trace.stock.dashboard import near_expiry_card
 from dux_trace.stock.fefo import LotCannotLeaveError
 from dux_trace.tests.utils import (
 	COMPANY,

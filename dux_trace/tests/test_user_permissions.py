@@ -166,8 +166,8 @@ class TestUserPermissions(TestCase):
 		self.assertEqual(lots(FREE_CLERK), {STORES: 8, DEPOT: 4, OTHER_STORES: 7})
 
 	def test_the_near_expiry_card_counts_what_its_report_shows_the_clerk(self):
+		from dux_trace.api.dashboard import near_expiry_card
 		from dux_trace.dux_trace.report.lots_near_expiry.lots_near_expiry import execute
-		from dux_trace.stock.dashboard import near_expiry_card
 
 		for clerk in CLERKS:
 			with self.subTest(clerk):
@@ -179,7 +179,7 @@ class TestUserPermissions(TestCase):
 		self.assertLess(magasin, self.as_clerk(FREE_CLERK, near_expiry_card)["value"])  # the Dépôt's lot
 
 	def test_the_stock_expiring_chart_values_only_the_clerks_stock(self):
-		from dux_trace.stock.dashboard import stock_expiring
+		from dux_trace.api.dashboard import stock_expiring
 
 		def soon(clerk, company):  # the value expiring within 30 days
 			return self.as_clerk(clerk, stock_expiring, company)["datasets"][0]["values"][1]
@@ -191,7 +191,7 @@ class TestUserPermissions(TestCase):
 		self.assertEqual(soon(FREE_CLERK, COMPANY), soon(MAROC_CLERK, COMPANY))
 
 	def test_customers_to_notify_are_those_of_the_recalls_the_clerk_may_open(self):
-		from dux_trace.stock.dashboard import customers_to_notify_card
+		from dux_trace.api.dashboard import customers_to_notify_card
 
 		for company in (COMPANY, OTHER_COMPANY):
 			frappe.get_doc(

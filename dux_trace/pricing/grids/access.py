@@ -6,6 +6,7 @@ and the nightly run (`apply_refusal`).
 import frappe
 from frappe import _
 
+from dux_trace.permissions import require
 from dux_trace.pricing.grids.validation import target_price_list
 
 
@@ -13,7 +14,7 @@ def grid_for(name: str, ptype: str = "read"):
 	if not isinstance(name, str) or not frappe.db.exists("Dux Price Grid", name):
 		frappe.throw(_("Price grid {0} does not exist.").format(frappe.bold(str(name)[:140])))
 	grid = frappe.get_doc("Dux Price Grid", name)
-	grid.check_permission(ptype)
+	require("Dux Price Grid", ptype, doc=grid)
 	return grid
 
 

@@ -4,14 +4,14 @@ import frappe
 from frappe import _
 
 from dux_trace.articles.variants import variant_matrix
-from dux_trace.permissions import allowed_warehouses
+from dux_trace.permissions import allowed_warehouses, require
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not (filters.item and filters.row_attribute and filters.column_attribute):
 		return [], []
-	frappe.has_permission("Item", "read", filters.item, throw=True)
+	require("Item", doc=filters.item)
 	result = permitted_matrix(filters)
 	if result is None:
 		return [], []

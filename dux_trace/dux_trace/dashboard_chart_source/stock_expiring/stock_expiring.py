@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils.dashboard import cache_source
 
-from dux_trace.stock.dashboard import stock_expiring
+from dux_trace.api.dashboard import stock_expiring
 
 
 @frappe.whitelist()

@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from dux_trace.permissions import require
 from dux_trace.stock import recall_notices
 from dux_trace.stock.trace import customers_of
 
@@ -94,20 +95,20 @@ class ProductRecall(Document):
 	def notification_preview(self) -> dict:
 		"""Before sending: who will be reached on which channel, who cannot and why, and what the
 		site lacks (SMS Settings, an outgoing email account, a background worker)."""
-		self.check_permission("submit")
+		require("Product Recall", "submit", doc=self)
 		return recall_notices.notification_preview(self)
 
 	@frappe.whitelist(methods=["POST"])
 	def notify_customers(self, sms: bool = True, email: bool = True):
 		"""Send the recall message to every affected customer, in a background job (with a progress
 		bar); a customer and channel already reached is not sent again, so this also retries."""
-		self.check_permission("submit")
+		require("Product Recall", "submit", doc=self)
 		recall_notices.queue_notifications(self, sms=sms, email=email)
 
 	@frappe.whitelist(methods=["POST"])
 	def close(self):
 		"""End the recall: its lots may leave again."""
-		self.check_permission("write")
+		require("Product Recall", "write", doc=self)
 		if self.docstatus != 1 or self.status != "Open":
 			frappe.throw(_("Only an open recall can be closed."))
 		self.db_set("status", "Closed")

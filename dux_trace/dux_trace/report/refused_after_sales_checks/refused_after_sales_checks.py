@@ -9,13 +9,15 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Max, Sum
 from frappe.utils import add_days, getdate
 
+from dux_trace.permissions import require
+
 REFUSALS = ("Never Sold By Us", "Sold To Another Customer", "Already Returned")
 
 
 def execute(filters=None):
 	# a report of customers: for who may read them (version-15's report runner checks it on the
 	# rows' links, version-16's does not)
-	frappe.has_permission("Customer", "read", throw=True)
+	require("Customer")
 	filters = frappe._dict(filters or {})
 	return columns(), data(filters)
 

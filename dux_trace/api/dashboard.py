@@ -8,7 +8,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
 from dux_trace.companies import permitted_default_company
-from dux_trace.permissions import allowed, restrict
+from dux_trace.permissions import allowed, require, restrict
 from dux_trace.stock.expiry import near_expiry_lots
 
 #: the chart's buckets: (label, last day) — already expired, then 30 / 60 / 90 days ahead
@@ -18,7 +18,7 @@ BUCKETS = (("Expired", -1), ("0-30 days", 30), ("31-60 days", 60), ("61-90 days"
 @frappe.whitelist()
 def near_expiry_card(filters=None) -> dict:
 	"""Lots in stock expiring within the horizon (Dux Trace Settings) in the user's company."""
-	frappe.has_permission("Bin", "read", throw=True)
+	require("Bin")
 	company = permitted_default_company()
 	rows = near_expiry_lots(frappe._dict(company=company))
 	return {
@@ -33,7 +33,7 @@ def near_expiry_card(filters=None) -> dict:
 def customers_to_notify_card(filters=None) -> dict:
 	"""Customers of open recalls not notified yet (of the companies the user's User Permissions
 	allow, as the Open Recalls card counts the recalls)."""
-	frappe.has_permission("Product Recall", "read", throw=True)
+	require("Product Recall")
 	recall = frappe.qb.DocType("Product Recall")
 	customer = frappe.qb.DocType("Product Recall Customer")
 	query = (
@@ -56,7 +56,7 @@ def customers_to_notify_card(filters=None) -> dict:
 
 def stock_expiring(company: str | None = None) -> dict:
 	"""Value of the lots in stock by time left before expiry, for the Stock Expiring chart."""
-	frappe.has_permission("Stock Ledger Entry", "read", throw=True)  # valuation, as ERPNext shows it
+	require("Stock Ledger Entry")  # valuation, as ERPNext shows it
 	rows = near_expiry_lots(
 		frappe._dict(
 			company=company or permitted_default_company(), horizon=BUCKETS[-1][1], include_expired=1

@@ -58,13 +58,20 @@ def choose_barcode(label: LabelData, preferred: str = "auto") -> tuple[str, str,
 	return _code128(label)
 
 
+def _check_code(label: LabelData, code: str, symbology: str, kind: str, digits: int) -> None:
+	"""The item's GTIN or EAN for a symbology: present, `digits` digits, a right check digit."""
+	if not code:
+		raise LabelLayoutError(
+			f"{symbology} needs a{'n' if kind[0] in 'AEIOU' else ''} {kind} ({digits} digits) and item {label.item_code} has none."
+		)
+	if not re.fullmatch(rf"\d{{{digits}}}", code):
+		raise LabelLayoutError(f"{kind} of item {label.item_code} must have {digits} digits, not {code!r}.")
+	if not gs1_check_digit_ok(code):
+		raise LabelLayoutError(f"{kind} {code} of item {label.item_code} has a wrong check digit.")
+
+
 def _gs1_128(label: LabelData, gtin: str) -> tuple[str, str, str]:
-	if not gtin:
-		raise LabelLayoutError(f"GS1-128 needs a GTIN (14 digits) and item {label.item_code} has none.")
-	if not re.fullmatch(r"\d{14}", gtin):
-		raise LabelLayoutError(f"GTIN of item {label.item_code} must have 14 digits, not {gtin!r}.")
-	if not gs1_check_digit_ok(gtin):
-		raise LabelLayoutError(f"GTIN {gtin} of item {label.item_code} has a wrong check digit.")
+	_check_code(label, gtin, "GS1-128", "GTIN", 14)
 	try:
 		data, text = element_string(gtin, label.lot or None, label.expiry, label.serial or None)
 	except BarcodeError as error:
@@ -84,12 +91,7 @@ def _gs1_matrix(label: LabelData, gtin: str, symbology: str) -> tuple[str, str, 
 
 
 def _ean13(label: LabelData, ean: str) -> tuple[str, str, str]:
-	if not ean:
-		raise LabelLayoutError(f"EAN-13 needs an EAN (13 digits) and item {label.item_code} has none.")
-	if not re.fullmatch(r"\d{13}", ean):
-		raise LabelLayoutError(f"EAN of item {label.item_code} must have 13 digits, not {ean!r}.")
-	if not gs1_check_digit_ok(ean):
-		raise LabelLayoutError(f"EAN {ean} of item {label.item_code} has a wrong check digit.")
+	_check_code(label, ean, "EAN-13", "EAN", 13)
 	return "ean13", ean, ean
 
 

@@ -76,20 +76,26 @@ class LabelTemplate:
 			("Vertical gap", self.gap_y_mm),
 		):
 			_not_negative(name, value)
-		width = self.margin_left_mm + self.columns * self.label_width_mm + (self.columns - 1) * self.gap_x_mm
-		if width > A4_WIDTH_MM + EPSILON:
-			raise LabelLayoutError(
-				f"{self.columns} column(s) of {format_mm(self.label_width_mm)} mm labels with {format_mm(self.gap_x_mm)} mm"
-				f" gaps and a {format_mm(self.margin_left_mm)} mm left margin need {format_mm(width)} mm: wider than"
-				f" an A4 page ({format_mm(A4_WIDTH_MM)} mm)."
-			)
-		height = self.margin_top_mm + self.rows * self.label_height_mm + (self.rows - 1) * self.gap_y_mm
-		if height > A4_HEIGHT_MM + EPSILON:
-			raise LabelLayoutError(
-				f"{self.rows} row(s) of {format_mm(self.label_height_mm)} mm labels with {format_mm(self.gap_y_mm)} mm"
-				f" gaps and a {format_mm(self.margin_top_mm)} mm top margin need {format_mm(height)} mm: taller than"
-				f" an A4 page ({format_mm(A4_HEIGHT_MM)} mm)."
-			)
+		_fits(
+			f"{self.columns} column(s)",
+			self.columns,
+			self.label_width_mm,
+			self.gap_x_mm,
+			self.margin_left_mm,
+			"left",
+			A4_WIDTH_MM,
+			"wider",
+		)
+		_fits(
+			f"{self.rows} row(s)",
+			self.rows,
+			self.label_height_mm,
+			self.gap_y_mm,
+			self.margin_top_mm,
+			"top",
+			A4_HEIGHT_MM,
+			"taller",
+		)
 
 
 def format_mm(value: float) -> str:
@@ -170,3 +176,17 @@ def price_text(number: str, currency: str, symbol: str | None = None, symbol_on_
 	if not latin:
 		return f"{number} {currency}".strip()
 	return f"{number} {symbol}" if symbol_on_right else f"{symbol} {number}"
+
+
+def _fits(
+	count_text: str, count: int, size: float, gap: float, margin: float, side: str, page: float, than: str
+):
+	"""`count` labels of `size` mm with `gap` mm between them after a `margin` mm margin fit the
+	page's `page` mm."""
+	need = margin + count * size + (count - 1) * gap
+	if need > page + EPSILON:
+		raise LabelLayoutError(
+			f"{count_text} of {format_mm(size)} mm labels with {format_mm(gap)} mm gaps and a"
+			f" {format_mm(margin)} mm {side} margin need {format_mm(need)} mm: {than} than an A4 page"
+			f" ({format_mm(page)} mm)."
+		)

@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-BACKWARD, FORWARD, BOTH = "Backward", "Forward", "Both"
+#: backward: where the lot came from; forward: what was made from it and where it went
+BACKWARD, FORWARD, BOTH = "Upstream", "Downstream", "Both Ways"
 DIRECTIONS = (BACKWARD, FORWARD, BOTH)
-START, INPUT, OUTPUT = "Start", "Input", "Output"
+START, INPUT, OUTPUT = "Starting Lot", "Input Lot", "Output Lot"
 
 #: BRCGS's "achievable within 4 hours"
 TARGET_MINUTES = 240

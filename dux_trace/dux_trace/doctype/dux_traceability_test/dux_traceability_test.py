@@ -18,7 +18,8 @@ from dux_trace.stock import traceability_test
 class DuxTraceabilityTest(Document):
 	def before_insert(self):
 		traceability_test.start(self)
-		traceability_test.build(self)
+		if self.batch_no:  # else the missing lot is refused by the mandatory check
+			traceability_test.build(self)
 
 	def validate(self):
 		self.validate_direction()

@@ -29,6 +29,9 @@ def lot_or_serial(table, batch_nos=(), serial_nos=()):
 	return conditions[0] if len(conditions) == 1 else (conditions[0] | conditions[1])
 
 
+#: who a customer of `customers_of` is and how to reach them, as a recall lists them
+CUSTOMER_FIELDS = ("customer", "customer_name", "contact", "mobile_no", "email_id")
+
 #: what `add_parties` (or `movements(..., parties=True)`) puts on each movement
 PARTY_FIELDS = ("party_type", "party", "party_name", "contact", "mobile_no", "email_id")
 

@@ -118,11 +118,7 @@ def set_customers(doc, customers: list[dict], balances: dict[str, mb.Balance]) -
 		doc.append(
 			"customers",
 			{
-				"customer": customer.customer,
-				"customer_name": customer.customer_name,
-				"contact": customer.contact,
-				"mobile_no": customer.mobile_no,
-				"email_id": customer.email_id,
+				**{field: customer[field] for field in trace.CUSTOMER_FIELDS},
 				"lots": ", ".join(customer.lots),
 				"qty": customer.qty,
 				"returned_qty": round(returned.get(customer.customer, 0), mb.PRECISION),

@@ -14,22 +14,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
 import frappe
-from frappe.utils import add_days, nowdate
 
 from dux_trace.compat import TestCase
 from dux_trace.stock import traceability_test
 from dux_trace.stock.quarantine import quarantined
-from dux_trace.tests.utils import (
-	COMPANY,
-	CURRENCY,
-	STORES,
-	SUPPLIER,
-	acting_as,
-	make_customer,
-	make_item,
-	make_lot,
-	make_outgoing,
-)
+from dux_trace.tests.utils import SUPPLIER, acting_as, make_customer, make_outgoing, make_repack_scenario
 
 #: the app's tests make their own records (dux_trace/tests/utils.py): Frappe builds no ERPNext test
 #: records for what this doctype links to; version-15 reads test_ignore, version-16
@@ -71,72 +60,15 @@ def serving_assets():
 
 class TestDuxTraceabilityTest(TestCase):
 	def setUp(self):
-		run = frappe.generate_hash(length=5).upper()
-		self.yoghurt = make_item("_DUX Yaourt nature", "Lot", shelf_life_in_days=30).name
-		self.pack = make_item("_DUX Yaourt pack de 4", "Lot", shelf_life_in_days=30).name
-		self.lot_l, self.lot_r = f"_DUX-TL-{run}", f"_DUX-TR-{run}"
-		self.shop, self.cafe = make_customer("Épicerie Atlas TT"), make_customer("Café Rabat TT")
+		self.s = make_repack_scenario("TT")
+		self.lot_l, self.lot_r, self.shop, self.cafe = self.s.lot_l, self.s.lot_r, self.s.shop, self.s.cafe
+		self.receipt, self.repack, self.to_shop, self.to_cafe = (
+			self.s.receipt,
+			self.s.repack,
+			self.s.to_shop,
+			self.s.to_cafe,
+		)
 		frappe.db.set_value("Customer", self.cafe, "mobile_no", "+212600000001")
-		receipt = frappe.get_doc(
-			{
-				"doctype": "Purchase Receipt",
-				"company": COMPANY,
-				"supplier": SUPPLIER,
-				"currency": CURRENCY,
-				"items": [
-					{
-						"item_code": self.yoghurt,
-						"qty": 100,
-						"rate": 3,
-						"warehouse": STORES,
-						"dux_lot_no": self.lot_l,
-						"dux_expiry_date": add_days(nowdate(), 25),
-					}
-				],
-			}
-		)
-		receipt.set_missing_values()
-		self.receipt = receipt.insert().submit() or receipt
-		make_lot(self.pack, self.lot_r, add_days(nowdate(), 25))
-		self.repack = frappe.get_doc(
-			{
-				"doctype": "Stock Entry",
-				"stock_entry_type": "Repack",
-				"company": COMPANY,
-				"items": [
-					{
-						"item_code": self.yoghurt,
-						"qty": 40,
-						"s_warehouse": STORES,
-						"batch_no": self.lot_l,
-						"use_serial_batch_fields": 1,
-					},
-					{
-						"item_code": self.pack,
-						"qty": 40,
-						"t_warehouse": STORES,
-						"batch_no": self.lot_r,
-						"use_serial_batch_fields": 1,
-						"is_finished_item": 1,
-					},
-				],
-			}
-		).insert()
-		self.repack.submit()
-		self.to_shop = make_outgoing(
-			"Delivery Note", self.yoghurt, 30, batch_no=self.lot_l, customer=self.shop, submit=True
-		)
-		self.to_cafe = make_outgoing(
-			"Delivery Note", self.pack, 25, batch_no=self.lot_r, customer=self.cafe, submit=True
-		)
-		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
-
-		back = make_sales_return(self.to_shop.name)
-		back.items[0].update(
-			{"qty": -5, "serial_and_batch_bundle": None, "use_serial_batch_fields": 1, "batch_no": self.lot_l}
-		)
-		back.insert().submit()
-		make_outgoing("Stock Entry", self.yoghurt, 2, batch_no=self.lot_l, submit=True)
 
 	def start_test(self, lot: str, direction: str = "Both Ways"):
 		return frappe.get_doc(
@@ -211,7 +143,7 @@ class TestDuxTraceabilityTest(TestCase):
 		for customer in ("Client TT 1", "Client TT 2", "Client TT 3"):
 			make_outgoing(
 				"Delivery Note",
-				self.pack,
+				self.s.pack,
 				1,
 				batch_no=self.lot_r,
 				customer=make_customer(customer),

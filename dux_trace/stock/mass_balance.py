@@ -40,13 +40,20 @@ PARTY_TYPE = {
 }
 
 
-def balances(batch_nos, warehouses: set[str] | None = None) -> dict[str, mb.Balance]:
+def balances(
+	batch_nos, warehouses: set[str] | None = None, moved: list[dict] | None = None
+) -> dict[str, mb.Balance]:
 	"""{lot: its mass balance} (`warehouses`: only movements and stock there, as Lot Trace reads
-	them; None: every warehouse)."""
+	them; None: every warehouse; `moved`: the lots' movements when the caller already read them,
+	`trace.movements(batch_nos, direction=None, parties=True, warehouses=warehouses)`, which
+	saves the first statement)."""
 	batch_nos = list(dict.fromkeys(b for b in batch_nos if b))
 	if not batch_nos:
 		return {}
-	moved = trace.movements(batch_nos, direction=None, parties=True, warehouses=warehouses)
+	if moved is None:
+		moved = trace.movements(batch_nos, direction=None, parties=True, warehouses=warehouses)
+	else:
+		moved = [row for row in moved if row.batch_no in batch_nos]
 	moved = trace.one_row_per_sale(moved)
 	if unknown := [r for r in moved if "party_type" not in r]:
 		trace.add_parties(unknown)  # a consolidated POS sale, put back on its POS Invoice

@@ -32,6 +32,9 @@ def lot_or_serial(table, batch_nos=(), serial_nos=()):
 	return conditions[0] if len(conditions) == 1 else (conditions[0] | conditions[1])
 
 
+#: who a customer of `customers_of` is and how to reach them, as a recall lists them
+CUSTOMER_FIELDS = ("customer", "customer_name", "contact", "mobile_no", "email_id")
+
 #: what `add_parties` (or `movements(..., parties=True)`) puts on each movement
 PARTY_FIELDS = ("party_type", "party", "party_name", "contact", "mobile_no", "email_id")
 
@@ -360,11 +363,14 @@ def sales(
 	return sold
 
 
-def customers_of(batch_nos=(), serial_nos=(), warehouses: set[str] | None = None) -> list[dict]:
-	"""Every customer who received the lots / serials, with quantity and contact: the recall list
-	(`warehouses`: only sales from these, as `movements`; a recall names every customer)."""
+def customers_of(
+	batch_nos=(), serial_nos=(), warehouses: set[str] | None = None, moved: list[dict] | None = None
+) -> list[dict]:
+	"""Every customer who received the lots / serials, with quantity, contact, documents and the
+	lots they received: the recall list (`warehouses`: only sales from these, as `movements`; a
+	recall names every customer; `moved`: the lots' movements when already read, as `sales`)."""
 	totals: dict[str, dict] = {}
-	for row in sales(batch_nos, serial_nos, warehouses=warehouses):
+	for row in sales(batch_nos, serial_nos, moved=moved, warehouses=warehouses):
 		customer = totals.setdefault(
 			row.party,
 			frappe._dict(
@@ -375,10 +381,13 @@ def customers_of(batch_nos=(), serial_nos=(), warehouses: set[str] | None = None
 				email_id=row.email_id,
 				qty=0,
 				documents=[],
+				lots=[],
 			),
 		)
 		customer.qty += row.qty
 		customer.documents.append(f"{row.voucher_type} {row.voucher_no}")
+		if row.get("batch_no") and row.batch_no not in customer.lots:
+			customer.lots.append(row.batch_no)
 	return sorted(totals.values(), key=lambda c: (-c.qty, c.customer or ""))
 
 

@@ -3,7 +3,6 @@ when the books are right, and a delivery gone from the ledger shows as a differe
 quantity."""
 
 import frappe
-from frappe.utils import add_days, nowdate
 
 from dux_trace.api.mass_balance import lot_balance
 from dux_trace.compat import TestCase
@@ -11,87 +10,21 @@ from dux_trace.core import mass_balance as mb
 from dux_trace.stock.mass_balance import balances
 from dux_trace.tests.utils import (
 	COMPANY,
-	CURRENCY,
 	STORES,
 	SUPPLIER,
 	acting_as,
-	make_customer,
-	make_item,
-	make_lot,
 	make_outgoing,
+	make_repack_scenario,
 )
 
 
 class TestMassBalance(TestCase):
 	def setUp(self):
-		run = frappe.generate_hash(length=5).upper()
-		self.yoghurt = make_item("_DUX Yaourt nature", "Lot", shelf_life_in_days=30).name
-		self.pack = make_item("_DUX Yaourt pack de 4", "Lot", shelf_life_in_days=30).name
-		self.lot_l, self.lot_r = f"_DUX-L-{run}", f"_DUX-R-{run}"
-		self.shop, self.cafe = make_customer("Épicerie Atlas MB"), make_customer("Café Rabat MB")
-		receipt = frappe.get_doc(
-			{
-				"doctype": "Purchase Receipt",
-				"company": COMPANY,
-				"supplier": SUPPLIER,
-				"currency": CURRENCY,
-				"items": [
-					{
-						"item_code": self.yoghurt,
-						"qty": 100,
-						"rate": 3,
-						"warehouse": STORES,
-						"dux_lot_no": self.lot_l,
-						"dux_expiry_date": add_days(nowdate(), 25),
-					}
-				],
-			}
-		)
-		receipt.set_missing_values()
-		self.receipt = receipt.insert().submit() or receipt
-		make_lot(self.pack, self.lot_r, add_days(nowdate(), 25))
-		self.repack = frappe.get_doc(
-			{
-				"doctype": "Stock Entry",
-				"stock_entry_type": "Repack",
-				"company": COMPANY,
-				"items": [
-					{
-						"item_code": self.yoghurt,
-						"qty": 40,
-						"s_warehouse": STORES,
-						"batch_no": self.lot_l,
-						"use_serial_batch_fields": 1,
-					},
-					{
-						"item_code": self.pack,
-						"qty": 40,
-						"t_warehouse": STORES,
-						"batch_no": self.lot_r,
-						"use_serial_batch_fields": 1,
-						"is_finished_item": 1,
-					},
-				],
-			}
-		)
-		self.repack.insert().submit()
-		self.to_shop = make_outgoing(
-			"Delivery Note", self.yoghurt, 30, batch_no=self.lot_l, customer=self.shop, submit=True
-		)
-		make_outgoing("Delivery Note", self.pack, 25, batch_no=self.lot_r, customer=self.cafe, submit=True)
-		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
-
-		back = make_sales_return(self.to_shop.name)
-		back.items[0].update(
-			{
-				"qty": -5,
-				"serial_and_batch_bundle": None,
-				"use_serial_batch_fields": 1,
-				"batch_no": self.lot_l,
-			}
-		)
-		back.insert().submit()
-		make_outgoing("Stock Entry", self.yoghurt, 2, batch_no=self.lot_l, submit=True)
+		scenario = make_repack_scenario("MB")
+		self.yoghurt, self.pack = scenario.yoghurt, scenario.pack
+		self.lot_l, self.lot_r = scenario.lot_l, scenario.lot_r
+		self.shop, self.cafe = scenario.shop, scenario.cafe
+		self.receipt, self.repack, self.to_shop = scenario.receipt, scenario.repack, scenario.to_shop
 		# counted: 32 where the books say 33
 		count = frappe.get_doc(
 			{

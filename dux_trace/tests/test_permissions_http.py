@@ -115,6 +115,7 @@ class Fixtures:
 		self.authorization = self.make_authorization()
 		self.grid = self.make_grid()
 		self.recall = self.make_recall()
+		self.traceability_test = self.make_traceability_test()
 		self.grid_apply = (
 			frappe.db.get_value("Dux Price Grid Apply", {"grid": self.grid}) or self.fresh_apply()
 		)
@@ -200,6 +201,18 @@ class Fixtures:
 		recall.submit()
 		return recall.name
 
+	def make_traceability_test(self) -> str:
+		"""A draft traceability test of the recalled lot (turning it into a recall recalls that lot
+		again, and nothing else)."""
+		name = frappe.db.get_value("Dux Traceability Test", {"batch_no": self.recalled_lot, "docstatus": 0})
+		if name:
+			return name
+		return (
+			frappe.get_doc({"doctype": "Dux Traceability Test", "batch_no": self.recalled_lot})
+			.insert(ignore_permissions=True)
+			.name
+		)
+
 	def make_pos_profile(self) -> str:
 		from dux_trace.tests.utils import make_pos_profile
 
@@ -284,8 +297,9 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 		"qty": 1,
 	}
 
-	def doc_method(method, **args):
-		return lambda: {"dt": "Product Recall", "dn": f.recall, "method": method, "args": args}
+	def doc_method(method, dt="Product Recall", **args):
+		dn = {"Product Recall": f.recall, "Dux Traceability Test": f.traceability_test}[dt]
+		return lambda: {"dt": dt, "dn": dn, "method": method, "args": args}
 
 	found = {
 		# the app's methods
@@ -345,6 +359,12 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 			"POST", "run_doc_method", doc_method("notify_customers"), before=f.reopen_recall
 		),
 		"Product Recall.close": Entry("POST", "run_doc_method", doc_method("close"), before=f.reopen_recall),
+		"Dux Traceability Test.build_trace": Entry(
+			"POST", "run_doc_method", doc_method("build_trace", "Dux Traceability Test")
+		),
+		"Dux Traceability Test.make_recall": Entry(
+			"POST", "run_doc_method", doc_method("make_recall", "Dux Traceability Test")
+		),
 		# ERPNext's and Frappe's methods, as the app overrides them
 		"erpnext.stock.utils.scan_barcode": Entry(
 			"POST", "", lambda: {"search_value": f"(01){GTIN}(21){f.serials[1]}"}
@@ -441,6 +461,7 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 		"Dux Label Template": f.template,
 		"Dux Trace Settings": "Dux Trace Settings",
 		"Product Recall": f.recall,
+		"Dux Traceability Test": f.traceability_test,
 		"Dux Price Grid Apply": f.grid_apply,
 		"Dux Rule Override": f.fefo_override,  # a FEFO one: the stock roles read it
 		"After-Sales Check": f.check,
@@ -493,6 +514,7 @@ def fingerprint() -> tuple:
 			"Dux Authorization",
 			"Dux Price Grid",
 			"Product Recall",
+			"Dux Traceability Test",
 			"Dux Authorization Type",
 			"Dux Label Template",
 		)
@@ -560,12 +582,19 @@ class TestPermissionMatrix(TestCase):
 				and path.read_text().count("@frappe.whitelist")
 			):
 				frappe.get_module(module)
-		recall = "dux_trace.dux_trace.doctype.product_recall.product_recall.ProductRecall"
+		controllers = {
+			"dux_trace.dux_trace.doctype.product_recall.product_recall.ProductRecall": "Product Recall",
+			"dux_trace.dux_trace.doctype.dux_traceability_test.dux_traceability_test.DuxTraceabilityTest": (
+				"Dux Traceability Test"
+			),
+		}
 		whitelisted = set()
 		for fn in frappe.whitelisted:
 			name = f"{fn.__module__}.{fn.__qualname__}"
 			if name.startswith("dux_trace.") and not name.startswith("dux_trace.overrides."):
-				whitelisted.add(name.replace(recall, "Product Recall"))
+				for path, doctype in controllers.items():
+					name = name.replace(path, doctype)
+				whitelisted.add(name)
 		self.assertEqual(sorted(whitelisted - set(table)), [], "whitelisted methods missing from the table")
 		self.assertEqual(
 			sorted(set(hooks.override_whitelisted_methods) - set(table)),
@@ -638,6 +667,8 @@ class TestWritesArePostOnly(TestCase):
 		"dux_trace.api.grids.bulk_edit",
 		"Product Recall.notify_customers",
 		"Product Recall.close",
+		"Dux Traceability Test.build_trace",
+		"Dux Traceability Test.make_recall",
 		# a GS1 scan records a new lot
 		"erpnext.stock.utils.scan_barcode",
 		"erpnext.selling.page.point_of_sale.point_of_sale.search_for_serial_or_batch_or_barcode_number",

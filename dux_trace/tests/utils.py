@@ -370,3 +370,57 @@ def make_outgoing_email_account(email: str = "rappels@dux-trace.test") -> str:
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def make_repack_scenario(tag: str) -> "frappe._dict":
+	"""The traceability issue's scenario: lot L of a yoghurt (100) received from SUPPLIER on a
+	Purchase Receipt, 40 repacked into lot R of a pack, 30 of L delivered to a shop and 25 of R to
+	a café, 5 returned by the shop, 2 of L scrapped (a Material Issue). `tag` names the two
+	customers ("Épicerie Atlas {tag}", "Café Rabat {tag}"); the lots are new each call."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+	from frappe.utils import add_days
+
+	run = frappe.generate_hash(length=5).upper()
+	s = frappe._dict(
+		yoghurt=make_item("_DUX Yaourt nature", "Lot", shelf_life_in_days=30).name,
+		pack=make_item("_DUX Yaourt pack de 4", "Lot", shelf_life_in_days=30).name,
+		lot_l=f"_DUX-L-{tag}-{run}",
+		lot_r=f"_DUX-R-{tag}-{run}",
+		shop=make_customer(f"Épicerie Atlas {tag}"),
+		cafe=make_customer(f"Café Rabat {tag}"),
+	)
+	expiry = add_days(nowdate(), 25)
+	lot_row = {"dux_lot_no": s.lot_l, "dux_expiry_date": expiry}
+	receipt = frappe.new_doc("Purchase Receipt")
+	receipt.update({"company": COMPANY, "supplier": SUPPLIER, "currency": CURRENCY})
+	receipt.append("items", {"item_code": s.yoghurt, "qty": 100, "rate": 3, "warehouse": STORES, **lot_row})
+	receipt.set_missing_values()
+	s.receipt = receipt.insert().submit() or receipt
+	make_lot(s.pack, s.lot_r, expiry)
+	lots = {"use_serial_batch_fields": 1}
+	s.repack = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Repack",
+			"company": COMPANY,
+			"items": [
+				{"item_code": s.yoghurt, "qty": 40, "s_warehouse": STORES, "batch_no": s.lot_l, **lots},
+				{
+					"item_code": s.pack,
+					"qty": 40,
+					"t_warehouse": STORES,
+					"batch_no": s.lot_r,
+					"is_finished_item": 1,
+					**lots,
+				},
+			],
+		}
+	).insert()
+	s.repack.submit()
+	s.to_shop = make_outgoing("Delivery Note", s.yoghurt, 30, batch_no=s.lot_l, customer=s.shop, submit=True)
+	s.to_cafe = make_outgoing("Delivery Note", s.pack, 25, batch_no=s.lot_r, customer=s.cafe, submit=True)
+	back = make_sales_return(s.to_shop.name)
+	back.items[0].update({"qty": -5, "serial_and_batch_bundle": None, "batch_no": s.lot_l, **lots})
+	s.customer_return = back.insert().submit() or back
+	s.scrap = make_outgoing("Stock Entry", s.yoghurt, 2, batch_no=s.lot_l, submit=True)
+	return s

@@ -12,7 +12,7 @@ from frappe.model.document import Document
 
 from dux_trace.permissions import require
 from dux_trace.stock import recall_notices
-from dux_trace.stock.trace import customers_of
+from dux_trace.stock.trace import CUSTOMER_FIELDS, customers_of
 
 
 class ProductRecall(Document):
@@ -53,11 +53,7 @@ class ProductRecall(Document):
 			self.append(
 				"customers",
 				{
-					"customer": customer.customer,
-					"customer_name": customer.customer_name,
-					"contact": customer.contact,
-					"mobile_no": customer.mobile_no,
-					"email_id": customer.email_id,
+					**{field: customer[field] for field in CUSTOMER_FIELDS},
 					"qty": customer.qty,
 					"documents": "\n".join(customer.documents),
 					"status": "To Notify",

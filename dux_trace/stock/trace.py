@@ -51,6 +51,7 @@ def movements(
 	parties: bool = False,
 	warehouses: set[str] | None = None,
 	period: Period | None = None,
+	stock_entries=(),
 ) -> list[dict]:
 	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
 	(or serial), warehouse and direction, with a positive quantity. `direction` None: both
@@ -59,7 +60,8 @@ def movements(
 	from the same statement. `warehouses`: only the movements in these warehouses (what the user's
 	User Permissions allow, `permissions.allowed_warehouses`; None: every warehouse). `period`: the
 	movements of every lot and serial of a company between two dates instead (the EPCIS and key
-	data element exports); each row has its `posted_at` (date and time) too.
+	data element exports); `stock_entries`: every lot and serial these Stock Entries moved instead
+	(the other side of a lot's Manufacture or Repack). Each row has its `posted_at` too.
 
 	The entries come ungrouped, oldest first, and are summed here: MariaDB's GROUP BY over these
 	wide text columns took three times the rest of the query (a temporary table per call)."""
@@ -71,6 +73,8 @@ def movements(
 			& (posted_on >= period.from_date)
 			& (posted_on <= period.to_date)
 		)
+	elif stock_entries:
+		condition = (bundle.voucher_type == "Stock Entry") & bundle.voucher_no.isin(sorted(stock_entries))
 	else:
 		condition = lot_or_serial(entry, batch_nos, serial_nos)
 	if condition is None:

@@ -119,7 +119,7 @@ def read(
 		warehouses=warehouses,
 		period=period,
 	)
-	entries = _stock_entries({r.voucher_no for r in moved if r.voucher_type == "Stock Entry"})
+	entries = trace.stock_entries({r.voucher_no for r in moved if r.voucher_type == "Stock Entry"})
 	production = {name for name, e in entries.items() if e.purpose in TRANSFORMS}
 	if production and not period:
 		# the other lots of the lot's productions (its inputs or outputs)
@@ -139,19 +139,6 @@ def read(
 
 def _row_key(row) -> tuple:
 	return (row.voucher_type, row.voucher_no, row.direction, row.batch_no, row.serial_no, row.warehouse)
-
-
-def _stock_entries(names: set[str]) -> dict:
-	if not names:
-		return {}
-	return {
-		e.name: e
-		for e in frappe.get_all(
-			"Stock Entry",
-			filters={"name": ("in", list(names))},
-			fields=["name", "purpose", "stock_entry_type", "work_order"],
-		)
-	}
 
 
 def _records(moved: list[dict], entries: dict, can_read) -> Export:

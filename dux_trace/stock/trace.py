@@ -231,6 +231,20 @@ def production_entries(
 	return by_entry
 
 
+def stock_entries(names) -> dict[str, dict]:
+	"""{Stock Entry: its name, purpose, stock_entry_type and work_order}, in one query."""
+	if not names:
+		return {}
+	return {
+		e.name: e
+		for e in frappe.get_all(
+			"Stock Entry",
+			filters={"name": ("in", list(names))},
+			fields=["name", "purpose", "stock_entry_type", "work_order"],
+		)
+	}
+
+
 def downstream_lots(
 	batch_no: str, moved: list[dict] | None = None, warehouses: set[str] | None = None
 ) -> list[tuple[str, str, str]]:

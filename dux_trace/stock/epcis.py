@@ -33,8 +33,8 @@ from whom it was bought — and a document number for a user who may not read it
 Queries, whatever the number of movements: the movements (1; for a lot or serial, the other lots
 of its Manufacture / Repack entries 1 more), their stock entries (1), items with barcodes (1),
 warehouses (1), companies (1), suppliers (1) and customers (1) with their GLN, the output lots'
-expiry (1), the purchase orders of receipts (1 per purchase doctype): at most 10 per lot or serial,
-at most 9 per period; POS sales consolidated into a Sales Invoice add up to 2
+expiry (1), the purchase orders of receipts (1 per purchase doctype among the movements, 2 at
+most): at most 11 per lot or serial, at most 10 per period; POS sales consolidated into a Sales Invoice add up to 2
 (`trace.one_row_per_sale`) and their parties up to 3.
 """
 

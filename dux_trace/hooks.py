@@ -148,6 +148,11 @@ doc_events = {
 		"validate": "dux_trace.overrides.lot_names.validate_serial_no",
 		"before_rename": "dux_trace.overrides.lot_names.before_rename_serial_no",
 	},
+	# GS1 Global Location Numbers with their check digit (stock.epcis)
+	**{
+		doctype: {"validate": "dux_trace.overrides.gln.validate"}
+		for doctype in ("Company", "Warehouse", "Supplier", "Customer")
+	},
 }
 
 # ERPNext's item details propose FEFO lots (desk forms and Point of Sale)

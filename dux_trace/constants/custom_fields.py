@@ -452,6 +452,24 @@ for _doctype in SELLING:
 for _doctype in SERIAL_ROW_DOCTYPES:
 	CUSTOM_FIELDS[_doctype].append({**SCANNED_SERIALS, "insert_after": "serial_no"})
 
+#: the GS1 Global Location Number of a place or party, for the EPCIS events (stock.epcis)
+GLN = {
+	"fieldname": "dux_gln",
+	"label": "GLN",
+	"fieldtype": "Data",
+	"length": 13,
+	"translatable": 0,
+	"description": "GS1 Global Location Number: 13 digits, the last one the check digit. "
+	"Used in the EPCIS export and the traceability sheet.",
+}
+for _doctype, _after in (
+	("Company", "tax_id"),
+	("Warehouse", "company"),
+	("Supplier", "tax_id"),
+	("Customer", "tax_id"),
+):
+	CUSTOM_FIELDS.setdefault(_doctype, []).append({**GLN, "insert_after": _after})
+
 #: receipts: ERPNext's Batch No shows once the row has its Batch, or for rows the app leaves alone
 #: (not a lot item); while a lot item has none yet, the app's Lot Number and dates show instead
 RECEIPT_PROPERTY_SETTERS = [

@@ -11,7 +11,11 @@ receipt                Object       receiving            OBSERVE    in_progress
 delivery               Object       shipping             OBSERVE    in_transit
 customer return        Object       receiving            OBSERVE    returned
 return to supplier     Object       shipping             OBSERVE    returned
-scrap                  Object       destroying           DELETE     destroyed
+scrap, material issue  Object       destroying           DELETE     destroyed
+count loss             Object       cycle_counting       DELETE     unknown
+count gain             Object       cycle_counting       ADD        active
+transfer out           Object       departing            OBSERVE    in_transit
+transfer in            Object       arriving             OBSERVE    in_progress
 manufacture            Transform.   creating_class_inst.            active
 repack                 Transform.   repackaging                     active
 =====================  ===========  ===================  =========  ==========================
@@ -23,7 +27,8 @@ store it; EPC URNs would): a lot is the class `https://id.gs1.org/01/<GTIN-14>/1
 company, supplier or customer the party `https://id.gs1.org/417/<GLN>` (sourceList and
 destinationList, type owning_party). A manufactured or repacked lot's expiry goes into the
 event's instance master data (`ilmd`, `cbvmda:itemExpirationDate`); outputs with different expiries
-are one event each, linked by a `transformationID` (inputs on the first).
+are one event each, linked by a `transformationID` (inputs on the first); a transformation whose
+outputs are not traced (no lot, no serial) is one event with its inputs only.
 
 Nothing is dropped: `problems()` names every item without a GTIN, place or party without a GLN,
 bad check digit, lot or serial outside GS1's character set and unit that is not a UN/CEFACT code;
@@ -108,6 +113,10 @@ class Movement(str, Enum):
 	CUSTOMER_RETURN = "customer return"
 	SUPPLIER_RETURN = "return to supplier"
 	SCRAP = "scrap"
+	COUNT_LOSS = "count loss"  # a stock count found less than the books
+	COUNT_GAIN = "count gain"  # ... or more
+	TRANSFER_OUT = "transfer out"  # between the company's own warehouses
+	TRANSFER_IN = "transfer in"
 
 
 class Transform(str, Enum):
@@ -133,7 +142,13 @@ _OBJECT_EVENTS = {
 	Movement.CUSTOMER_RETURN: ("receiving", "OBSERVE", "returned"),
 	Movement.SUPPLIER_RETURN: ("shipping", "OBSERVE", "returned"),
 	Movement.SCRAP: ("destroying", "DELETE", "destroyed"),
+	Movement.COUNT_LOSS: ("cycle_counting", "DELETE", "unknown"),
+	Movement.COUNT_GAIN: ("cycle_counting", "ADD", "active"),
+	Movement.TRANSFER_OUT: ("departing", "OBSERVE", "in_transit"),
+	Movement.TRANSFER_IN: ("arriving", "OBSERVE", "in_progress"),
 }
+#: the movements whose objects are at the place afterwards (the event's bizLocation)
+_ARRIVING = (Movement.RECEIPT, Movement.CUSTOMER_RETURN, Movement.COUNT_GAIN, Movement.TRANSFER_IN)
 _TRANSFORM_STEPS = {Transform.MANUFACTURE: "creating_class_instance", Transform.REPACK: "repackaging"}
 
 
@@ -403,7 +418,7 @@ def _object_event(record: StockMovement) -> dict:
 	event["bizStep"] = step
 	event["disposition"] = disposition
 	event["readPoint"] = {"id": location_uri(record.place.gln)}
-	if record.movement in (Movement.RECEIPT, Movement.CUSTOMER_RETURN):
+	if record.movement in _ARRIVING:
 		event["bizLocation"] = {"id": location_uri(record.place.gln)}
 	_documents(event, record.documents)
 	ours = [("owning_party", party_uri(record.company.gln)), ("location", location_uri(record.place.gln))]
@@ -425,7 +440,10 @@ def _transformation_events(record: Transformation) -> list[dict]:
 	groups: dict[date | None, list[EventLine]] = {}
 	for line in record.outputs:
 		groups.setdefault(line.expiry, []).append(line)
-	linked = len(groups) > 1
+	# outputs without lot or serial (an untracked finished item): the inputs still make one event
+	# (EPCIS then asks a transformationID, as it does to link several events)
+	groups = groups or {None: []}
+	linked = len(groups) > 1 or not record.outputs
 	events = []
 	for index, (expiry, outputs) in enumerate(groups.items()):
 		event = _head("TransformationEvent", record.time)
@@ -598,3 +616,96 @@ def _utc(text: str) -> str:
 	"""An event time (written to the millisecond by _time) in UTC, as `...T08:00:00.000Z`."""
 	time = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
 	return time.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# ---- key data elements (the regulator's spreadsheet) --------------------------------------------
+
+#: the critical tracking event of each movement, as FSMA 204 names them (receiving, shipping,
+#: transformation); what is none of them keeps its own name
+RECEIVING, SHIPPING, TRANSFORMATION = "receiving", "shipping", "transformation"
+DESTRUCTION, ADJUSTMENT, TRANSFER = "destruction", "adjustment", "transfer"
+CRITICAL_EVENTS = {
+	Movement.RECEIPT: RECEIVING,
+	Movement.CUSTOMER_RETURN: RECEIVING,
+	Movement.DELIVERY: SHIPPING,
+	Movement.SUPPLIER_RETURN: SHIPPING,
+	Movement.SCRAP: DESTRUCTION,
+	Movement.COUNT_LOSS: ADJUSTMENT,
+	Movement.COUNT_GAIN: ADJUSTMENT,
+	Movement.TRANSFER_OUT: TRANSFER,
+	Movement.TRANSFER_IN: TRANSFER,
+}
+
+
+@dataclass(frozen=True)
+class KeyDataElement:
+	"""One row of the spreadsheet: one lot (or the serials of one item) in one event. `event_id`
+	is the EPCIS event's hash, None when the record cannot be exported (see `problems()`);
+	`side` is "input" or "output" for a transformation, "" otherwise; the GLNs and GTIN as the
+	records hold them (None when missing)."""
+
+	record: str
+	event_id: str | None
+	event_type: str
+	movement: str
+	side: str
+	lot: str | None
+	serials: tuple[str, ...]
+	item_code: str
+	gtin: str | None
+	quantity: Decimal | float | int
+	unit: str | None
+	place: str
+	place_gln: str | None
+	time: datetime
+	party: str | None
+	party_gln: str | None
+	documents: tuple[Document, ...]
+
+
+def key_data_elements(records: Iterable[Record]) -> list[KeyDataElement]:
+	"""The rows of the key data element sheet, from the same records as the EPCIS document: one
+	per lot (or item's serials) of each event, in the records' order; a transformation gives its
+	inputs, then its outputs. Records with problems are listed too, without an event id."""
+	rows = []
+	for record in records:
+		ids: dict[date | None, str] = {}
+		if not problems([record]):
+			events = events_of(record)
+			if isinstance(record, Transformation):
+				expiries = list(dict.fromkeys(line.expiry for line in record.outputs)) or [None]
+				ids = {expiry: event["eventID"] for expiry, event in zip(expiries, events, strict=True)}
+			else:
+				ids = {None: events[0]["eventID"]}
+		if isinstance(record, StockMovement):
+			kind, movement = CRITICAL_EVENTS[record.movement], record.movement.value
+			sides = [("", line, ids.get(None)) for line in record.lines]
+			party = record.party
+		else:
+			kind, movement, party = TRANSFORMATION, record.transform.value, None
+			first = next(iter(ids.values()), None)
+			sides = [("input", line, first) for line in record.inputs]
+			sides += [("output", line, ids.get(line.expiry)) for line in record.outputs]
+		for side, line, event_id in sides:
+			rows.append(
+				KeyDataElement(
+					record=record.key,
+					event_id=event_id,
+					event_type=kind,
+					movement=movement,
+					side=side,
+					lot=line.lot if not line.serials else None,
+					serials=line.serials,
+					item_code=line.item_code,
+					gtin=line.gtin,
+					quantity=len(line.serials) if line.serials else line.quantity,
+					unit=line.unit,
+					place=record.place.name,
+					place_gln=record.place.gln,
+					time=record.time,
+					party=party.name if party else None,
+					party_gln=party.gln if party else None,
+					documents=record.documents,
+				)
+			)
+	return rows

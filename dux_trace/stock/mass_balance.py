@@ -57,7 +57,7 @@ def balances(
 	moved = trace.one_row_per_sale(moved)
 	if unknown := [r for r in moved if "party_type" not in r]:
 		trace.add_parties(unknown)  # a consolidated POS sale, put back on its POS Invoice
-	entries = _stock_entries({r.voucher_no for r in moved if r.voucher_type == "Stock Entry"})
+	entries = trace.stock_entries({r.voucher_no for r in moved if r.voucher_type == "Stock Entry"})
 	outputs = _production_outputs(
 		{
 			r.voucher_no
@@ -132,19 +132,6 @@ def _movement(row, entries: dict, outputs: dict) -> mb.Movement:
 		voucher_no=row.voucher_no,
 		detail=detail,
 	)
-
-
-def _stock_entries(names: set[str]) -> dict[str, dict]:
-	if not names:
-		return {}
-	return {
-		e.name: e
-		for e in frappe.get_all(
-			"Stock Entry",
-			filters={"name": ("in", list(names))},
-			fields=["name", "purpose", "stock_entry_type"],
-		)
-	}
 
 
 def _production_outputs(entry_names: set[str], warehouses: set[str] | None) -> dict[str, list[str]]:

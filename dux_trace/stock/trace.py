@@ -9,6 +9,8 @@ mass balance (api.mass_balance) all read it from here.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 import frappe
 from frappe.query_builder.functions import Coalesce, Sum
@@ -39,24 +41,48 @@ CUSTOMER_FIELDS = ("customer", "customer_name", "contact", "mobile_no", "email_i
 PARTY_FIELDS = ("party_type", "party", "party_name", "contact", "mobile_no", "email_id")
 
 
+@dataclass(frozen=True)
+class Period:
+	"""Every lot and serial moved in a company's warehouses between two dates (inclusive)."""
+
+	company: str
+	from_date: date
+	to_date: date
+
+
 def movements(
 	batch_nos=(),
 	serial_nos=(),
 	direction: str | None = "Outward",
 	parties: bool = False,
 	warehouses: set[str] | None = None,
+	period: Period | None = None,
+	stock_entries=(),
 ) -> list[dict]:
 	"""Submitted, not cancelled movements of these lots / serials, one row per document, lot
 	(or serial), warehouse and direction, with a positive quantity. `direction` None: both
 	Inward and Outward, in one query (each row says which in `direction`). `parties`: with the
 	customer (and contact) or supplier of each movement's document, as `add_parties` gives them,
 	from the same statement. `warehouses`: only the movements in these warehouses (what the user's
-	User Permissions allow, `permissions.allowed_warehouses`; None: every warehouse).
+	User Permissions allow, `permissions.allowed_warehouses`; None: every warehouse). `period`: the
+	movements of every lot and serial of a company between two dates instead (the EPCIS and key
+	data element exports); `stock_entries`: every lot and serial these Stock Entries moved instead
+	(the other side of a lot's Manufacture or Repack). Each row has its `posted_at` too.
 
 	The entries come ungrouped, oldest first, and are summed here: MariaDB's GROUP BY over these
 	wide text columns took three times the rest of the query (a temporary table per call)."""
 	query, entry, bundle = bundle_entries()
-	condition = lot_or_serial(entry, batch_nos, serial_nos)
+	if period:
+		posted_on = bundle_posted_on(bundle)
+		condition = (
+			(bundle.company == period.company)
+			& (posted_on >= period.from_date)
+			& (posted_on <= period.to_date)
+		)
+	elif stock_entries:
+		condition = (bundle.voucher_type == "Stock Entry") & bundle.voucher_no.isin(sorted(stock_entries))
+	else:
+		condition = lot_or_serial(entry, batch_nos, serial_nos)
 	if condition is None:
 		return []
 	query = (
@@ -64,6 +90,7 @@ def movements(
 			bundle.voucher_type,
 			bundle.voucher_no,
 			bundle_posted_on(bundle).as_("posting_date"),
+			bundle_posted_at(bundle).as_("posted_at"),
 			bundle.item_code,
 			bundle.item_name,
 			bundle.type_of_transaction.as_("direction"),
@@ -208,6 +235,20 @@ def production_entries(
 		if purposes.get(row.voucher_no) in PRODUCTION_PURPOSES:
 			by_entry[row.voucher_no].append(row)
 	return by_entry
+
+
+def stock_entries(names) -> dict[str, dict]:
+	"""{Stock Entry: its name, purpose, stock_entry_type and work_order}, in one query."""
+	if not names:
+		return {}
+	return {
+		e.name: e
+		for e in frappe.get_all(
+			"Stock Entry",
+			filters={"name": ("in", list(names))},
+			fields=["name", "purpose", "stock_entry_type", "work_order"],
+		)
+	}
 
 
 def downstream_lots(

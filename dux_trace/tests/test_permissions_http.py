@@ -347,6 +347,12 @@ def entries(f: Fixtures) -> dict[str, Entry]:
 		),
 		"dux_trace.api.trace.lot_or_serial": Entry("GET", "", lambda: {"code": f.lot}),
 		"dux_trace.api.mass_balance.lot_balance": Entry("GET", "", lambda: {"batch_no": f.lot}),
+		"dux_trace.api.epcis.download": Entry("GET", "", lambda: {"batch_no": f.lot}, lenient=True),
+		"dux_trace.api.epcis.key_data_elements": Entry(
+			"GET",
+			"",
+			lambda: {"company": COMPANY, "from_date": nowdate(), "to_date": nowdate(), "output": "CSV"},
+		),
 		"dux_trace.api.dashboard.near_expiry_card": Entry("GET", ""),
 		"dux_trace.api.dashboard.customers_to_notify_card": Entry("GET", ""),
 		"dux_trace.dux_trace.dashboard_chart_source.stock_expiring.stock_expiring.get": Entry(

@@ -8,6 +8,23 @@ frappe.ui.form.on("Batch", {
 			__("Traceability")
 		);
 		frm.add_custom_button(__("Mass Balance"), () => dux_show_mass_balance(frm.doc.name), __("Traceability"));
+		// GS1 EPCIS 2.0 events and the regulator's sheet of the lot (refused, with the list, while an
+		// item lacks a GTIN or a place a GLN)
+		const download = (method, args) =>
+			window.open(`/api/method/dux_trace.api.epcis.${method}?${new URLSearchParams(args)}`);
+		frm.add_custom_button(__("Export EPCIS"), () => download("download", { batch_no: frm.doc.name }), __("Traceability"));
+		frm.add_custom_button(
+			__("Traceability Sheet"),
+			() => download("key_data_elements", { batch_no: frm.doc.name, output: "XLSX" }),
+			__("Traceability")
+		);
+		if (frappe.model.can_create("Dux Traceability Test")) {
+			frm.add_custom_button(
+				__("Traceability Test"),
+				() => frappe.new_doc("Dux Traceability Test", { batch_no: frm.doc.name, item_code: frm.doc.item }),
+				__("Traceability")
+			);
+		}
 		if (frappe.model.can_create("Product Recall")) {
 			frm.add_custom_button(
 				__("Recall this Lot"),

@@ -16,10 +16,9 @@ from frappe.utils import date_diff, escape_html, getdate, now_datetime
 
 from dux_trace.core import epcis as core
 from dux_trace.core.export_cells import safe_rows
-from dux_trace.dux_trace.report.lot_trace.lot_trace import Visible
 from dux_trace.permissions import allowed, require, require_report
 from dux_trace.stock import epcis as service
-from dux_trace.stock.trace import Period
+from dux_trace.stock.trace import Period, Visible
 
 #: a period longer than this is exported in a background job
 BACKGROUND_AFTER_DAYS = 7

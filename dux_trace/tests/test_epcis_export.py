@@ -14,7 +14,7 @@ from frappe.utils import add_days, nowdate
 
 import dux_trace
 from dux_trace.api import epcis as api
-from dux_trace.compat import TestCase
+from dux_trace.compat import TestCase, bundle_posted_on
 from dux_trace.core import epcis as core
 from dux_trace.core.label_barcodes import gs1_check_digit_ok
 from dux_trace.stock import epcis as service
@@ -242,7 +242,7 @@ class TestEpcisExport(TestCase):
 			.on(bundle.name == entry.parent)
 			.select(bundle.voucher_no, entry.batch_no, bundle.type_of_transaction, entry.qty)
 			.where((bundle.company == COMPANY) & (bundle.docstatus == 1) & (bundle.is_cancelled == 0))
-			.where(bundle.posting_date == self.day)
+			.where(bundle_posted_on(bundle) == self.day)
 			.run()
 		):
 			key = (voucher_no, batch_no)

@@ -26,7 +26,7 @@ PRICE_FIELD = "dux_selling_price"
 PRICE_TTC_FIELD = "dux_price_incl_tax"
 
 
-def selling_price_list(company: str) -> str:
+def card_price_list_of(company: str) -> str:
 	"""Where the card writes: Dux Trace Settings' *Card Price List*, else ERPNext's default selling
 	price list; it must be in the company's currency (the card's prices are)."""
 	price_list = settings.card_price_list()
@@ -209,7 +209,7 @@ def write_item_price(item) -> str | None:
 	(nothing written when it is already the price)."""
 	if not item.get(PRICE_FIELD) or not item.get("is_sales_item", 1):
 		return None
-	price_list = selling_price_list(default_company())
+	price_list = card_price_list_of(default_company())
 	rate = flt(item.get(PRICE_FIELD))
 	today = getdate(nowdate())
 	current = current_item_price(item.name, price_list, item.stock_uom, today)

@@ -14,6 +14,10 @@ from dux_trace.permissions import require
 from dux_trace.stock import recall_notices
 from dux_trace.stock.trace import CUSTOMER_FIELDS, customers_of
 
+#: recall notices queued by an earlier version name this module's function: the job still runs
+#: after an upgrade (the sending lives in stock.recall_notices)
+send_notifications = recall_notices.send_notifications
+
 
 class ProductRecall(Document):
 	def validate(self):

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from dux_trace.permissions import require, require_report
-from dux_trace.stock.mass_balance import as_rows, balances
+from dux_trace.stock.mass_balance import as_rows, balances, summary
 from dux_trace.stock.trace import Visible
 
 KIND_LABELS = {
@@ -48,14 +48,5 @@ def lot_balance(batch_no: str) -> dict:
 		"quarantined": balance.quarantined,
 		"difference": balance.difference,
 		"difference_pct": balance.difference_pct,
-		"summary": _(
-			"Received {0} + produced {1} - left {2} - on hand {3} = unexplained difference {4} ({5} %)"
-		).format(
-			frappe.format(balance.received, "Float"),
-			frappe.format(balance.produced, "Float"),
-			frappe.format(balance.left, "Float"),
-			frappe.format(balance.stock, "Float"),
-			frappe.format(balance.difference, "Float"),
-			"-" if balance.difference_pct is None else frappe.format(balance.difference_pct, "Float"),
-		),
+		"summary": summary(balance),
 	}

@@ -21,6 +21,7 @@ Sales Invoice add up to 2 (`trace.one_row_per_sale`) and their parties up to 3 (
 from collections import defaultdict
 
 import frappe
+from frappe import _
 
 from dux_trace.core import mass_balance as mb
 from dux_trace.permissions import restrict
@@ -182,3 +183,17 @@ def as_rows(balance: mb.Balance, visible=None) -> list[dict]:
 			}
 		)
 	return rows
+
+
+def summary(balance: mb.Balance) -> str:
+	"""The balance in one line, as the Batch form, Lot Trace and the dossier say it."""
+	return _(
+		"Received {0} + produced {1} - left {2} - on hand {3} = unexplained difference {4} ({5} %)"
+	).format(
+		frappe.format(balance.received, "Float"),
+		frappe.format(balance.produced, "Float"),
+		frappe.format(balance.left, "Float"),
+		frappe.format(balance.stock, "Float"),
+		frappe.format(balance.difference, "Float"),
+		"-" if balance.difference_pct is None else frappe.format(balance.difference_pct, "Float"),
+	)

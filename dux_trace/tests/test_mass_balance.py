@@ -131,3 +131,27 @@ class TestMassBalance(TestCase):
 
 			rows = run("Lot Mass Balance", filters={"item_code": self.yoghurt})["result"]
 		self.assertEqual((rows[0]["batch_no"], rows[0]["difference"]), (self.lot_l, 3))
+
+	def test_lot_trace_shows_the_balance_of_the_lot_from_what_it_read(self):
+		from dux_trace.dux_trace.report.lot_trace.lot_trace import execute as lot_trace
+
+		with acting_as("Stock Manager", "Stock User"):
+			_columns, rows = lot_trace({"batch_no": self.lot_l})
+		row = next(row for row in rows if row["id"] == f"balance/{self.lot_l}")
+		self.assertEqual(row["qty"], 0)
+		self.assertIn(f"Bilan matière du lot {self.lot_l}", row["label"])
+		self.assertIn("Reçu 100", row["label"])
+
+	def test_a_delivery_in_boxes_counts_in_the_stock_unit(self):
+		"""A lot sold by the box of 4 (the item's second unit) leaves in units: 2 boxes are 8."""
+		item = frappe.get_doc("Item", self.yoghurt)
+		if not any(row.uom == "Box" for row in item.uoms):
+			item.append("uoms", {"uom": "Box", "conversion_factor": 4})
+			item.save()
+		note = make_outgoing(
+			"Delivery Note", self.yoghurt, 2, batch_no=self.lot_l, customer=self.cafe, do_not_insert=True
+		)
+		note.items[0].update({"uom": "Box", "conversion_factor": 4})
+		note.insert().submit()
+		totals = self.totals(self.lot_l)
+		self.assertEqual((totals[mb.DELIVERED], totals["stock"], totals["difference"]), (-38, 24, 0))

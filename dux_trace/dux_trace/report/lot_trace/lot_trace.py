@@ -2,12 +2,13 @@
 # For license information, please see license.txt
 """Lot Trace: for lots or serials, every customer who received them (document, date, quantity,
 warehouse, contact), where they came from (supplier receipts, input lots of their production)
-and what was made from them (finished lots, followed to their customers), and what is left."""
+and what was made from them (finished lots, followed to their customers), what is left, and each
+lot's mass balance."""
 
 import frappe
 from frappe import _
 
-from dux_trace.stock import trace
+from dux_trace.stock import mass_balance, trace
 from dux_trace.stock.documents import RECEIPTS, SALES
 
 
@@ -177,6 +178,13 @@ def get_data(batch_nos: list[str], serial_nos: list[str]) -> list[dict]:
 	stock = section("stock", _("Still in stock"), qty=sum(r.qty for r in left))
 	for r in left:
 		add(stock, 1, r, r.warehouse)
+	# the mass balance of each lot given, from the movements read above
+	for batch_no, balance in mass_balance.balances(batch_nos, visible.warehouses, moved=every).items():
+		section(
+			f"balance/{batch_no}",
+			_("Mass balance of lot {0}: {1}").format(batch_no, mass_balance.summary(balance)),
+			qty=balance.difference,
+		)
 	return rows
 
 

@@ -196,3 +196,27 @@ class TestDuxTraceabilityTest(TestCase):
 			self.assertTrue(frappe.has_permission(test.doctype, "read", test.name))
 			with self.assertRaises(frappe.PermissionError):
 				test.make_recall()
+
+	def test_the_quality_manager_runs_it_without_the_customers_contacts(self):
+		"""As on a Product Recall: Quality Manager, who reads no Customer in ERPNext, sees the tree,
+		the balances and the contact round, not whom the lots went to nor how to reach them."""
+		from frappe.desk.form.load import getdoc
+
+		test = self.start_test(self.lot_r)
+		with acting_as("Quality Manager"):
+			frappe.response.docs = []
+			getdoc(test.doctype, test.name)
+			shown = frappe.response.docs[0]
+		self.assertTrue(shown.lots)
+		self.assertTrue(shown.customers)
+		for row in shown.customers:
+			self.assertFalse(any(row.get(f) for f in ("customer", "customer_name", "mobile_no", "email_id")))
+		self.assertNotIn("+212600000001", frappe.as_json(shown.as_dict()))
+		with acting_as("Quality Manager"):
+			dossier = frappe.get_print(test.doctype, frappe.get_doc(test.doctype, test.name), DOSSIER)
+		self.assertNotIn("+212600000001", dossier)
+		self.assertNotIn(self.cafe, dossier)
+		with acting_as("Stock Manager", "Stock User"):
+			frappe.response.docs = []
+			getdoc(test.doctype, test.name)
+			self.assertIn("+212600000001", frappe.as_json(frappe.response.docs[0].as_dict()))

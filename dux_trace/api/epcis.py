@@ -6,6 +6,7 @@ BACKGROUND_AFTER_DAYS is built in a background job acting for the user, their ri
 there, with a progress bar, the file attached to their User record (private) when done."""
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -190,16 +191,22 @@ def export_job(output: str, scope: dict, user: str) -> str | None:
 		frappe.publish_realtime(READY_EVENT, {"error": str(refused)}, user=user)
 		return None
 	progress(90)
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": filename,
-			"content": content,
-			"is_private": 1,
-			"attached_to_doctype": "User",
-			"attached_to_name": user,
-		}
-	).insert(ignore_permissions=True)
+	if not filename.endswith(".xlsx"):  # a month's JSON-LD is 100 MB and more, 1/20 of it gzipped
+		filename, content = f"{filename}.gz", gzip.compress(content)
+	try:
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": filename,
+				"content": content,
+				"is_private": 1,
+				"attached_to_doctype": "User",
+				"attached_to_name": user,
+			}
+		).insert(ignore_permissions=True)
+	except frappe.ValidationError as refused:  # larger than the site's maximum file size
+		frappe.publish_realtime(READY_EVENT, {"error": str(refused)}, user=user)
+		return None
 	progress(100)
 	frappe.publish_realtime(READY_EVENT, {"file_url": file.file_url, "file_name": filename}, user=user)
 	return file.name

@@ -4,6 +4,7 @@ return of 5, a scrap of 2 and a stock count of -1, all on one day (two days ago,
 else of the site is in the period)."""
 
 import csv
+import gzip
 import io
 import json
 from pathlib import Path
@@ -386,4 +387,21 @@ class TestEpcisExport(TestCase):
 			filters={"attached_to_doctype": "User", "attached_to_name": user, "is_private": 1},
 			fields=["file_name", "file_url"],
 		)
-		self.assertTrue(any(f.file_name.endswith(".jsonld") for f in files), files)
+		(attached,) = [f for f in files if f.file_name.endswith(".jsonld.gz")]
+		document = json.loads(
+			gzip.decompress(frappe.get_doc("File", {"file_url": attached.file_url}).get_content())
+		)
+		self.assertTrue(validator().is_valid(document))
+
+	def test_an_export_larger_than_the_site_allows_ends_the_job_cleanly(self):
+		"""The file refused by the site's maximum size: the job ends (the user is told over
+		realtime), nothing half-attached."""
+		period = {**self.period, "from_date": add_days(self.day, -30)}
+		frappe.db.set_single_value("System Settings", "max_file_size", 0)
+		frappe.local.conf.max_file_size = 100  # bytes: smaller than any export
+		self.addCleanup(frappe.local.conf.pop, "max_file_size", None)
+		with acting_as("Stock Manager") as user:
+			self.assertIsNone(api.export_job("EPCIS", period, user))
+		self.assertFalse(
+			frappe.get_all("File", filters={"attached_to_doctype": "User", "attached_to_name": user})
+		)

@@ -9,8 +9,9 @@ app_license = "mit"
 
 required_apps = ["frappe/erpnext"]  # org/repo form: no GitHub lookup at install time
 
-# Desk: the awesome bar offers the Lot Trace of a typed lot or serial
-app_include_js = "/assets/dux_trace/js/awesome_bar.js"
+# Desk: the awesome bar offers the Lot Trace of a typed lot or serial; a background export tells
+# the user when its file is ready
+app_include_js = ["/assets/dux_trace/js/awesome_bar.js", "/assets/dux_trace/js/exports.js"]
 
 # Desk forms of ERPNext doctypes
 doctype_js = {

@@ -163,10 +163,9 @@ def gaps(doc) -> list[str]:
 			found.append(_("Lot {0}: no receipt or production found.").format(row.batch_no))
 	for row in doc.customers:
 		if not row.mobile_no and not row.email_id:
+			# by its row: the customers' names are for the roles that read them (level 1)
 			found.append(
-				_("Customer {0}: no mobile number nor email to reach them.").format(
-					row.customer_name or row.customer
-				)
+				_("Customers Reached, row {0}: no mobile number nor email to reach them.").format(row.idx)
 			)
 	return found
 

@@ -107,7 +107,8 @@ class TestDuxTraceabilityTest(TestCase):
 		for doc in (self.receipt, self.repack, self.to_shop, self.to_cafe):
 			self.assertIn((doc.doctype, doc.name), documents)
 		# the shop has neither mobile nor email: a gap, found by the trace
-		self.assertIn("Épicerie Atlas TT", test.gaps)
+		shop_row = next(row.idx for row in test.customers if row.customer == self.shop)
+		self.assertIn(f"ligne {shop_row} : ni mobile ni e-mail", test.gaps)
 		# what a recall would block: 33 + 15 in stock; out: 25 at the shop, 25 at the café
 		self.assertEqual((test.qty_in_scope, test.stock_blocked_qty, test.recovered_qty), (98, 48, 48))
 

@@ -102,7 +102,7 @@ def restrict(query, field, names: set[str] | None, or_empty: bool = False):
 # Entry points: one idiom. Every whitelisted method starts with `require(...)` (a doctype's
 # permission, on one document or the doctype), `require_report(...)` or `require_role(...)`; each
 # refuses with a translated PermissionError that says what is missing (the HTTP matrix in
-# tests/integration/test_permission_matrix.py proves every method and role).
+# dux_trace/tests/test_permissions_http.py proves every method and role).
 
 
 def require(doctype: str, ptype: str = "read", doc=None, *, message: str | None = None):
